@@ -1,0 +1,156 @@
+"""Command line: owns arguments, output and exit codes; the work is elsewhere.
+
+Exit codes: 0 ok, 1 changes pending or problems (with --check), 2 usage or
+vault error. No traceback reaches the person unless --verbose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from vault_tools import __version__
+from vault_tools.create import init_vault, new_stub
+from vault_tools.settings import VaultError, find_vault, load_settings
+from vault_tools.sync import SyncReport, sync
+
+OK, PENDING, ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors, as we do
+        self.print_usage(sys.stderr)
+        self.exit(ERROR, f"vault-tools: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--verbose", action="store_true", help="show tracebacks and skipped items")
+    common.add_argument("--version", action="version", version=f"vault-tools {__version__}")
+    parser = _Parser(prog="vault-tools", parents=[common],
+                     description="Expand system-design stub notes in an Obsidian vault.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    init = commands.add_parser("init", parents=[common], help="make a new vault from the template")
+    init.add_argument("dir", metavar="DIR")
+
+    new = commands.add_parser("new", parents=[common], help="write a stub note from the stub template",
+                              epilog="Any --PROP VALUE pair sets that stub property, e.g. --dau 100M.")
+    new.add_argument("title", metavar="TITLE")
+    new.add_argument("--vault", metavar="DIR", default=".")
+
+    run = commands.add_parser("sync", parents=[common], help="expand stubs and refresh generated blocks, once")
+    run.add_argument("dir", metavar="DIR", nargs="?", default=".")
+    run.add_argument("--dry-run", action="store_true", help="print what would change (a diff); write nothing")
+    run.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 if anything would change or any problem exists")
+    run.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command != "new" and extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command is None:
+        parser.print_help()
+        return ERROR
+    try:
+        return _COMMANDS[args.command](args, extra)
+    except VaultError as error:
+        print(f"vault-tools: {error}", file=sys.stderr)
+        return ERROR
+    except KeyboardInterrupt:
+        return ERROR
+    except Exception as error:  # noqa: BLE001 - the CLI turns bugs into one line
+        if args.verbose:
+            traceback.print_exc()
+        else:
+            print(f"vault-tools: internal error: {error!r} (run with --verbose for details)", file=sys.stderr)
+        return ERROR
+
+
+def _init(args: argparse.Namespace, _extra: list[str]) -> int:
+    report = init_vault(Path(args.dir))
+    for problem in report.problems:
+        print(problem.line(), file=sys.stderr)
+    kept = f", kept {len(report.kept)} that existed" if report.kept else ""
+    print(f"vault {args.dir}: created {len(report.created)} files{kept}")
+    return ERROR if report.problems else OK
+
+
+def _new(args: argparse.Namespace, extra: list[str]) -> int:
+    root = find_vault(args.vault)
+    settings, _ = load_settings(root)
+    rel = new_stub(root, settings, args.title, _pairs(extra))
+    print(f"created {rel}")
+    return OK
+
+
+def _pairs(extra: list[str]) -> dict[str, str]:
+    """`--dau 100M --writes=100M/day` → {"dau": "100M", "writes": "100M/day"}."""
+    props: dict[str, str] = {}
+    tokens = list(extra)
+    while tokens:
+        token = tokens.pop(0)
+        if not token.startswith("--") or len(token) < 3:
+            raise VaultError(f"expected --PROP VALUE, found {token!r}")
+        key, equals, value = token[2:].partition("=")
+        if not equals:
+            if not tokens or tokens[0].startswith("--"):
+                raise VaultError(f"--{key} needs a value, e.g. --{key} 100M")
+            value = tokens.pop(0)
+        props[key] = value
+    return props
+
+
+def _sync(args: argparse.Namespace, _extra: list[str]) -> int:
+    root = find_vault(args.dir)
+    apply = not (args.dry_run or args.check)
+    report = sync(root, apply=apply)
+    if args.json:
+        data = report.to_json()
+        if args.dry_run:
+            data["diff"] = _diff(report)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        _print_report(report, apply, args)
+    if args.check and (report.changes or report.problems):
+        return PENDING
+    return OK
+
+
+def _print_report(report: SyncReport, applied: bool, args: argparse.Namespace) -> None:
+    if args.dry_run:
+        sys.stdout.write(_diff(report))
+    for change in report.changes:
+        if not applied:
+            print(f"would be {change.action}: {change.path}")
+        elif change.path in report.written:
+            print(f"{change.action} {change.path}")
+    for problem in report.retry:
+        print(f"retry later: {problem.line()}")
+    for problem in report.problems:
+        print(f"problem: {problem.line()}", file=sys.stderr)
+    done = len(report.written) if applied else len(report.changes)
+    verb = "written" if applied else "would change"
+    print(f"sync: {report.notes} notes, {done} {verb}, {len(report.problems)} problems")
+
+
+def _diff(report: SyncReport) -> str:
+    out: list[str] = []
+    for change in report.changes:
+        before = (change.before or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        after = change.after.decode("utf-8", "replace").splitlines(keepends=True)
+        out += difflib.unified_diff(before, after, f"a/{change.path}", f"b/{change.path}")
+    text = "".join(out)
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+_COMMANDS = {"init": _init, "new": _new, "sync": _sync}

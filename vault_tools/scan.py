@@ -1,0 +1,95 @@
+"""Scan stage: which notes the vault has, and their bytes. Reads only."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault_tools.problems import Problem
+from vault_tools.settings import Settings
+
+TEMP_FILE = re.compile(r"^\..+\.vault-tools-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A `.md` file found in the vault; `path` is vault-relative, posix."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    is_link: bool
+
+
+@dataclass(frozen=True)
+class Listing:
+    notes: list[Entry]
+    temp_files: list[str]  # our own temp files, left by an interrupted write
+    linked_folders: list[str]  # symlinked folders, not followed
+
+
+def walk(root: Path, settings: Settings) -> Listing:
+    """Every note in the vault, sorted by path; dot-folders (`.obsidian`,
+    `.trash`, `.git`, ...), ignored paths and symlinked folders are skipped."""
+    notes: list[Entry] = []
+    temps: list[str] = []
+    linked: list[str] = []
+    stack = [""]
+    while stack:
+        folder = stack.pop()
+        try:
+            listing = list(os.scandir(root / folder if folder else root))
+        except OSError:
+            continue  # vanished or unreadable: nothing to do there
+        for item in listing:
+            rel = f"{folder}/{item.name}" if folder else item.name
+            if TEMP_FILE.match(item.name):
+                temps.append(rel)
+            if item.name.startswith(".") or _ignored(rel, settings.ignore):
+                continue
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    stack.append(rel)
+                elif item.is_symlink() and item.is_dir():
+                    linked.append(rel)
+                elif item.name.endswith(".md") and item.is_file():
+                    info = item.stat()
+                    notes.append(Entry(rel, info.st_size, info.st_mtime_ns, item.is_symlink()))
+            except OSError:
+                continue  # a broken link or a file gone meanwhile
+    notes.sort(key=lambda entry: entry.path)
+    return Listing(notes, sorted(temps), sorted(linked))
+
+
+def _ignored(rel: str, filters: tuple[str, ...]) -> bool:
+    for item in filters:
+        if len(item) > 2 and item.startswith("/") and item.endswith("/"):
+            try:
+                if re.search(item[1:-1], rel):
+                    return True
+            except re.error:
+                continue
+        elif rel == item.rstrip("/") or rel.startswith(item if item.endswith("/") else item + "/"):
+            return True
+    return False
+
+
+def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Problem | None]:
+    """A note's bytes; None with a Problem when too large or unreadable,
+    None alone when it vanished since the scan."""
+    if entry.size > max_bytes:
+        return None, Problem(f"note is {entry.size:,} bytes, over the {max_bytes:,}-byte limit; skipped",
+                             entry.path, kind="size", hint="split it, or raise max-note-bytes in vault-tools.yaml")
+    try:
+        with open(root / entry.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        return None, Problem(f"cannot read: {error.strerror or error}", entry.path, kind="io")
+    if len(data) > max_bytes:
+        return None, Problem(f"note is over the {max_bytes:,}-byte limit; skipped", entry.path, kind="size",
+                             hint="split it, or raise max-note-bytes in vault-tools.yaml")
+    return data, None
