@@ -12,6 +12,5 @@ ensure_venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$python" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
     "$VENV/bin/python" -m pip install --quiet --editable ".${extras:+[$extras]}"
 }

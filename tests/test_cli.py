@@ -1,0 +1,106 @@
+"""The command line, called in-process."""
+
+import json
+
+import yaml
+from conftest import stub
+
+from vault_tools import __version__
+
+
+def test_version_and_help_work_everywhere(cli):
+    for args in (["--version"], ["sync", "--version"], ["init", "--version"]):
+        result = cli(*args)
+        assert result.code == 0 and __version__ in result.out
+    for args in (["--help"], ["sync", "--help"], ["new", "--help"], ["init", "--help"]):
+        result = cli(*args)
+        assert result.code == 0 and "usage:" in result.out
+
+
+def test_usage_errors_exit_2(cli, tmp_path):
+    assert cli().code == 2
+    assert cli("sync", "--bogus").code == 2
+    assert cli("frobnicate").code == 2
+
+
+def test_a_folder_that_is_not_a_vault_is_refused(cli, tmp_path):
+    (tmp_path / "a.md").write_text(stub())
+    result = cli("sync", str(tmp_path))
+    assert result.code == 2 and "not an Obsidian vault" in result.err
+    assert (tmp_path / "a.md").read_text() == stub()
+    assert "no such folder" in cli("sync", str(tmp_path / "missing")).err
+
+
+def test_vault_tools_yaml_alone_makes_a_vault(cli, tmp_path):
+    (tmp_path / "vault-tools.yaml").write_text("topics-folder: Designs\n")
+    (tmp_path / "a.md").write_text(stub())
+    assert cli("sync", str(tmp_path)).code == 0
+    assert "system-design/topic" in (tmp_path / "a.md").read_text()
+
+
+def test_init_new_sync_check(cli, tmp_path, monkeypatch):
+    root = tmp_path / "v"
+    result = cli("init", str(root))
+    assert result.code == 0 and (root / ".obsidian").is_dir()
+    assert (root / "Templates/System Design Stub.md").is_file()
+    monkeypatch.chdir(root)
+    result = cli("new", "Design a Chat App", "--dau", "50M", "--writes=20/user/day", "--components", "[cdn, cache]")
+    assert result.code == 0 and "Topics/Design a Chat App.md" in result.out
+    created = (root / "Topics/Design a Chat App.md").read_text()
+    props = yaml.safe_load(created.split("---")[1])
+    assert props["topic"] == "Design a Chat App" and props["dau"] == "50M"
+    assert props["writes"] == "20/user/day" and props["components"] == ["cdn", "cache"]
+    assert "system-design/stub" in props["tags"]
+    assert cli("sync").code == 0
+    assert "## 13. Interview Discussion Points" in (root / "Topics/Design a Chat App.md").read_text()
+    assert cli("sync", "--check").code == 0
+
+
+def test_init_never_overwrites(cli, tmp_path):
+    root = tmp_path / "v"
+    (root / "Templates").mkdir(parents=True)
+    (root / "Templates/System Design Stub.md").write_text("mine\n")
+    result = cli("init", str(root))
+    assert result.code == 0 and "kept 1" in result.out
+    assert (root / "Templates/System Design Stub.md").read_text() == "mine\n"
+
+
+def test_new_refuses_to_overwrite_and_sanitises_titles(cli, vault):
+    root = vault()
+    hostile = 'a/b\\c:d*e?f"g<h>i|j#k^l[m]n'
+    assert cli("new", hostile, "--vault", str(root)).code == 0
+    created = list((root / "Topics").iterdir())
+    assert [p.name for p in created] == ["a b c d e f g h i j k l m n.md"]
+    assert yaml.safe_load(created[0].read_text().split("---")[1])["topic"] == hostile
+    result = cli("new", hostile, "--vault", str(root))
+    assert result.code == 2 and "already exists" in result.err
+    assert cli("new", "x", "--vault", str(root), "--dau").code == 2
+
+
+def test_path_like_titles_and_topics_stay_inside_the_vault(cli, vault, tmp_path):
+    root = vault({"Topics/evil.md": stub(topic="../../etc/passwd")})
+    assert cli("new", "../../outside", "--vault", str(root)).code == 0
+    assert cli("sync", str(root)).code == 0
+    inside = {p.resolve() for p in root.rglob("*")}
+    assert all(p.is_relative_to(root.resolve()) for p in inside)
+    assert sorted(p.name for p in (root / "Topics").iterdir()) == ["evil.md", "outside.md"]
+    assert {p.name for p in tmp_path.iterdir()} == {root.name}
+
+
+def test_check_dry_run_and_json(cli, vault):
+    root = vault({"Topics/a.md": stub(), "Topics/bad.md": "---\ntags: [system-design/stub]\na: [\n---\n"})
+    before = (root / "Topics/a.md").read_bytes()
+    result = cli("sync", str(root), "--dry-run")
+    assert result.code == 0 and "+## 1. System Overview" in result.out
+    assert (root / "Topics/a.md").read_bytes() == before
+    assert cli("sync", str(root), "--check").code == 1
+    assert (root / "Topics/a.md").read_bytes() == before
+    data = json.loads(cli("sync", str(root), "--json").out)
+    assert [c["path"] for c in data["changes"]] == ["Topics/a.md", "vault-tools Problems.md"]
+    assert data["problems"][0]["path"] == "Topics/bad.md" and "malformed YAML" in data["problems"][0]["message"]
+    result = cli("sync", str(root))
+    assert result.code == 0 and "problem: Topics/bad.md" in result.err
+    assert cli("sync", str(root), "--check").code == 1  # the problem remains
+    (root / "Topics/bad.md").write_text(stub())
+    assert cli("sync", str(root)).code == 0
+    assert cli("sync", str(root), "--check").code == 0
