@@ -7,14 +7,15 @@ import mistune
 import pytest
 from conftest import stub
 
+from vault_tools import frontmatter
 from vault_tools import sync as sync_module
 from vault_tools.sections import HEADINGS
 from vault_tools.sync import sync
 
 
 def headings_of(text: str) -> list[str]:
-    """Level-2 headings as a Markdown parser sees them."""
-    tokens = mistune.create_markdown(renderer=None)(text)
+    """Level-2 headings of the body, as a Markdown parser sees them."""
+    tokens = mistune.create_markdown(renderer=None)(text[frontmatter.split(text).body_start:])
     found = []
     for token in tokens:
         if token["type"] == "heading" and token["attrs"]["level"] == 2:

@@ -9,14 +9,18 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import logging
+import logging.handlers
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from vault_tools import __version__
 from vault_tools.create import init_vault, new_stub
-from vault_tools.settings import VaultError, find_vault, load_settings
+from vault_tools.settings import STATE_DIR, VaultError, find_vault, load_settings
 from vault_tools.sync import SyncReport, sync
+from vault_tools.watch import Watcher
 
 OK, PENDING, ERROR = 0, 1, 2
 
@@ -49,7 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if anything would change or any problem exists")
     run.add_argument("--json", action="store_true", help="print the report as JSON")
+    watch = commands.add_parser("watch", parents=[common], help="catch-up sync, then keep the vault up to date")
+    watch.add_argument("dir", metavar="DIR", nargs="?", default=".")
+    watch.add_argument("--poll", metavar="SECONDS", type=_positive,
+                       help="poll for changes every SECONDS (network or cloud-synced folders)")
+    watch.add_argument("--quiet", action="store_true", help="log problems only")
+    watch.add_argument("--log", action="store_true", help=f"also log to {STATE_DIR}/watch.log in the vault")
     return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, found {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,4 +173,37 @@ def _diff(report: SyncReport) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
 
 
-_COMMANDS = {"init": _init, "new": _new, "sync": _sync}
+def _watch(args: argparse.Namespace, _extra: list[str]) -> int:
+    root = find_vault(args.dir)
+    _log_to(root, args)
+    watcher = Watcher(root, poll=args.poll)
+    stop = lambda *_: watcher.stop()  # noqa: E731
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watcher.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    logging.getLogger("vault_tools").info("stopped")
+    return OK
+
+
+def _log_to(root: Path, args: argparse.Namespace) -> None:
+    logger = logging.getLogger("vault_tools")
+    logger.setLevel(logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO)
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    console = logging.StreamHandler(sys.stdout)
+    console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(console)
+    if args.log:
+        state = root / STATE_DIR
+        state.mkdir(exist_ok=True)
+        file = logging.handlers.RotatingFileHandler(state / "watch.log", maxBytes=1 << 20, backupCount=3,
+                                                    encoding="utf-8")
+        file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(file)
+
+
+_COMMANDS = {"init": _init, "new": _new, "sync": _sync, "watch": _watch}

@@ -98,19 +98,22 @@ def _fill(text: str, values: dict[str, str], escape: bool) -> str:
 
 
 def set_property(yaml_text: str, key: str, value: str) -> str:
-    """Set `key: value` in frontmatter text: replace the key's line (or its
-    commented-out line), else add a line at the end. Other lines stay."""
-    line = f"{key}: {_yaml_scalar(value)}"
-    for pattern in (rf"^{re.escape(key)}[ \t]*:.*$", rf"^#[ \t]*{re.escape(key)}[ \t]*:.*$"):
+    """Set `key: value` in frontmatter text: replace the key's value (or
+    uncomment its commented-out line), else add a line at the end. Other
+    lines, and a trailing `# comment`, stay."""
+    scalar = _yaml_scalar(value)
+    for pattern in (rf"^{re.escape(key)}[ \t]*:(?P<value>.*?)(?P<comment>[ \t]+#.*)?$",
+                    rf"^#[ \t]*{re.escape(key)}[ \t]*:(?P<value>.*?)(?P<comment>[ \t]+#.*)?$"):
         match = re.search(pattern, yaml_text, re.MULTILINE)
         if match:
             end = match.end()
-            # A key's value may continue on indented or `- ` lines below it.
-            continuation = re.match(r"(?:\r?\n(?:[ \t]+\S.*|- .*))*", yaml_text[end:])
-            end += continuation.end() if pattern[1] != "#" and continuation else 0
+            if not pattern.startswith("^#"):
+                # A key's value may continue on indented or `- ` lines below it.
+                end += re.match(r"(?:\r?\n(?:[ \t]+\S.*|- .*))*", yaml_text[end:]).end()
+            line = f"{key}: {scalar}{match['comment'] or ''}"
             return yaml_text[: match.start()] + line + yaml_text[end:]
     newline = "" if not yaml_text or yaml_text.endswith("\n") else "\n"
-    return f"{yaml_text}{newline}{line}\n"
+    return f"{yaml_text}{newline}{key}: {scalar}\n"
 
 
 def _yaml_scalar(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def walk(root: Path, settings: Settings) -> Listing:
             rel = f"{folder}/{item.name}" if folder else item.name
             if TEMP_FILE.match(item.name):
                 temps.append(rel)
-            if item.name.startswith(".") or _ignored(rel, settings.ignore):
+            if not included(rel, settings):
                 continue
             try:
                 if item.is_dir(follow_symlinks=False):
@@ -61,6 +62,45 @@ def walk(root: Path, settings: Settings) -> Listing:
                 continue  # a broken link or a file gone meanwhile
     notes.sort(key=lambda entry: entry.path)
     return Listing(notes, sorted(temps), sorted(linked))
+
+
+def included(rel: str, settings: Settings) -> bool:
+    """Whether a path may hold a note of ours: not in a dot-folder, not a
+    dot-file, not excluded by Obsidian's `userIgnoreFilters`. Folders pass
+    when they could contain notes."""
+    parts = rel.split("/")
+    if any(part.startswith(".") or not part for part in parts) or _ignored(rel, settings.ignore):
+        return False
+    return True
+
+
+def is_note_path(rel: str, settings: Settings) -> bool:
+    """A `.md` file path the pipeline reads."""
+    return rel.endswith(".md") and included(rel, settings)
+
+
+def entry(root: Path, rel: str, settings: Settings) -> Entry | None:
+    """The Entry for one path, or None if it is not (or no longer) a note."""
+    if not is_note_path(rel, settings):
+        return None
+    path = root / rel
+    try:
+        info = path.stat()
+        is_link = path.is_symlink()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or _under_link(root, rel):
+        return None
+    return Entry(rel, info.st_size, info.st_mtime_ns, is_link)
+
+
+def _under_link(root: Path, rel: str) -> bool:
+    folder = root
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
 
 
 def _ignored(rel: str, filters: tuple[str, ...]) -> bool:

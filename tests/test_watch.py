@@ -1,0 +1,227 @@
+"""The watcher on a real file system, with real watchdog events."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_vault, stub
+
+from vault_tools.watch import Watcher
+
+DEBOUNCE = 0.3
+
+
+def wait_until(predicate, timeout=10.0, step=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def expanded(path: Path) -> bool:
+    try:
+        text = path.read_text()
+    except OSError:
+        return False
+    return "system-design/topic" in text and "## 13. Interview Discussion Points" in text
+
+
+@contextlib.contextmanager
+def running(root: Path, **options):
+    """A watcher on its own thread; yields the list of paths it wrote, in order."""
+    written: list[str] = []
+    lock = threading.Lock()
+
+    def record(report):
+        with lock:
+            written.extend(report.written)
+
+    watcher = Watcher(root, debounce=options.pop("debounce", DEBOUNCE), on_report=record, **options)
+    thread = threading.Thread(target=watcher.run, name="watcher")
+    thread.start()
+    try:
+        assert wait_until(lambda: watcher._written is not None and _started(watcher)), "watcher did not start"
+        yield written
+    finally:
+        watcher.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+
+
+def _started(watcher):
+    return any(t.name.startswith(("Inotify", "Polling")) or "Emitter" in type(t).__name__
+               for t in threading.enumerate()) or watcher._stopped.is_set()
+
+
+def test_created_stub_is_expanded_after_the_quiet_period(vault):
+    root = vault()
+    with running(root) as written:
+        started = time.monotonic()
+        (root / "Topics").mkdir()
+        (root / "Topics/Chat.md").write_text(stub(dau="10M"))
+        assert wait_until(lambda: expanded(root / "Topics/Chat.md"), timeout=DEBOUNCE + 5)
+        assert time.monotonic() - started >= DEBOUNCE
+    assert written.count("Topics/Chat.md") == 1
+
+
+def test_saves_in_place_in_pieces_and_by_temp_file_and_rename(vault):
+    root = vault({"Topics/keep.md": "# mine\n"})
+    with running(root) as written:
+        with open(root / "Topics/typed.md", "w") as handle:  # an editor typing and saving often
+            for piece in stub("typing...\n").splitlines(keepends=True):
+                handle.write(piece)
+                handle.flush()
+                time.sleep(DEBOUNCE / 10)
+        temp = root / "Topics/.renamed.md.swp"
+        temp.write_text(stub())
+        os.replace(temp, root / "Topics/renamed.md")
+        assert wait_until(lambda: expanded(root / "Topics/typed.md") and expanded(root / "Topics/renamed.md"))
+        assert (root / "Topics/typed.md").read_text().startswith(stub("typing...\n").replace("stub", "topic"))
+    assert sorted(written) == ["Topics/renamed.md", "Topics/typed.md"]
+    assert (root / "Topics/keep.md").read_text() == "# mine\n"
+
+
+def test_a_thousand_stubs_at_once_are_each_expanded_once(vault):
+    root = vault()
+    with running(root) as written:
+        (root / "Topics").mkdir()
+        for i in range(1000):
+            (root / f"Topics/t{i:04d}.md").write_text(stub(dau=f"{i + 1}K"))
+        assert wait_until(lambda: len(set(written)) >= 1000, timeout=60)
+        time.sleep(DEBOUNCE * 3)
+    assert len(written) == 1000 and len(set(written)) == 1000
+    assert all(expanded(root / f"Topics/t{i:04d}.md") for i in range(1000))
+
+
+def test_a_burst_of_renames_updates_each_renamed_topic(vault):
+    root = vault({f"Topics/n{i}.md": stub() for i in range(40)})
+    with running(root) as written:
+        assert wait_until(lambda: len(written) >= 40)
+        for i in range(40):
+            os.rename(root / f"Topics/n{i}.md", root / f"Topics/renamed {i}.md")
+        assert wait_until(lambda: all(f"| Topic | renamed {i} |" in (root / f"Topics/renamed {i}.md").read_text()
+                                      for i in range(40)))
+    assert sorted(p.name for p in (root / "Topics").iterdir()) == sorted(f"renamed {i}.md" for i in range(40))
+
+
+def test_a_note_edited_while_the_daemon_runs_is_never_overwritten(vault):
+    root = vault({"Topics/a.md": stub(dau="1M")})
+    path = root / "Topics/a.md"
+    with running(root) as written:
+        assert wait_until(lambda: expanded(path))
+        for i in range(5):
+            path.write_text(path.read_text() + f"\nmy thought {i}\n")
+            time.sleep(DEBOUNCE / 3)
+        mine = path.read_text().replace("| Daily active users | 1M |", "| Daily active users | about a million |")
+        path.write_text(mine)
+        time.sleep(DEBOUNCE * 4)
+        assert path.read_text() == mine
+    assert written == ["Topics/a.md", "vault-tools Problems.md"]  # the conflict is listed
+
+
+def test_a_stub_deleted_before_its_quiet_period_ends(vault):
+    root = vault({"Topics/keep.md": "x\n"})
+    with running(root, debounce=1.0) as written:
+        (root / "Topics/gone.md").write_text(stub())
+        time.sleep(0.1)
+        (root / "Topics/gone.md").unlink()
+        time.sleep(1.5)
+    assert written == [] and not (root / "Topics/gone.md").exists()
+    assert not (root / "vault-tools Problems.md").exists()
+
+
+def test_settings_change_is_picked_up(vault):
+    root = vault({"Designs/a.md": stub()})
+    with running(root) as written:
+        assert wait_until(lambda: expanded(root / "Designs/a.md"))
+        (root / ".obsidian/app.json").write_text('{"userIgnoreFilters": ["Drafts/"]}')
+        time.sleep(DEBOUNCE * 3)
+        (root / "Drafts").mkdir()
+        (root / "Drafts/d.md").write_text(stub())
+        (root / "Designs/b.md").write_text(stub())
+        assert wait_until(lambda: expanded(root / "Designs/b.md"))
+        time.sleep(DEBOUNCE * 2)
+    assert (root / "Drafts/d.md").read_text() == stub()
+
+
+def test_no_loop_a_minute_after_an_expansion(vault):
+    root = vault({"Topics/a.md": stub(dau="1M"), "Topics/bad.md": "---\ntags: [system-design/stub]\nx: [\n---\n"})
+    with running(root, reconcile_seconds=5) as written:
+        assert wait_until(lambda: expanded(root / "Topics/a.md"))
+        time.sleep(DEBOUNCE * 3)
+        settled = list(written)
+        mtimes = {p: p.stat().st_mtime_ns for p in root.rglob("*.md")}
+        time.sleep(60)
+        assert written == settled
+        assert {p: p.stat().st_mtime_ns for p in root.rglob("*.md")} == mtimes
+    assert sorted(settled) == ["Topics/a.md", "vault-tools Problems.md"]
+
+
+def daemon(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "vault_tools", "watch", str(root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_daemons_on_one_vault(vault):
+    root = vault()
+    first = daemon(root)
+    try:
+        assert wait_until(lambda: (root / ".vault-tools/watch.lock").exists() and
+                          b"pid" in (root / ".vault-tools/watch.lock").read_bytes())
+        second = subprocess.run([sys.executable, "-m", "vault_tools", "watch", str(root)],
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 2
+        assert f"already watched by pid {first.pid}" in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=10)
+    assert first.returncode == 0
+
+
+def test_a_stale_lock_of_a_killed_daemon_is_taken_over(vault):
+    root = vault({"Topics/a.md": stub()})
+    first = daemon(root)
+    assert wait_until(lambda: expanded(root / "Topics/a.md"))
+    first.kill()
+    first.wait()
+    second = daemon(root)
+    try:
+        (root / "Topics/b.md").write_text(stub())
+        assert wait_until(lambda: expanded(root / "Topics/b.md"))
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_during_a_burst_leaves_every_file_whole(vault, tmp_path, sig):
+    root = vault({"Topics/seed.md": stub()})
+    process = daemon(root)
+    try:
+        assert wait_until(lambda: expanded(root / "Topics/seed.md"))
+        stubs = {f"Topics/b{i:03d}.md": stub(f"note {i}\n") for i in range(300)}
+        for rel, text in stubs.items():
+            (root / rel).write_text(text)
+        time.sleep(1.2)  # the default quiet period passes: the burst is being processed
+        stopped_at = time.monotonic()
+        process.send_signal(sig)
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - stopped_at < 3
+    finally:
+        process.kill()
+    reference = make_vault(tmp_path / "reference", stubs)
+    from vault_tools.sync import sync
+    sync(reference)
+    for rel, text in stubs.items():
+        now = (root / rel).read_text()
+        assert now in (text, (reference / rel).read_text()), f"{rel} is torn"
+    assert not list(root.rglob("*.tmp"))
+    assert not (root / ".vault-tools/watch.lock").read_bytes()  # released

@@ -1,0 +1,288 @@
+"""The capacity engine, pure: a stub's properties → a `CapacityReport`.
+
+`build_report` reads the numbers (`inputs.read_inputs`), works out traffic,
+storage, bandwidth, cache and servers, then the SLA, growth and cost, and
+records every step of the working, every default used and every problem.
+Unknown inputs give unknown figures (None), never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from vault_tools.cost import CostInputs, CostReport, PriceTable, default_prices, estimate
+from vault_tools.inputs import Inputs, read_inputs
+from vault_tools.outlook import Growth, Sla, project, service_level
+from vault_tools.problems import Problem
+from vault_tools.quantity import (
+    DAY, human_bytes, human_count, human_percent, human_rate, significant,
+)
+
+HEADROOM = 0.7  # run app instances at 70% of what one serves at peak
+MIN_INSTANCES = 2  # one can fail or be deployed while the other serves
+HOT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the whiteboard working, e.g. `Write QPS: 150M DAU × 2 ÷ 86,400 s ≈ 3.47K/s`."""
+
+    label: str
+    working: str
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A callout for the note: `kind` is the Obsidian callout type."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Requests per second, average and peak (None: unknown)."""
+
+    dau: float | None
+    writes: float | None
+    reads: float | None
+    peak_writes: float | None
+    peak_reads: float | None
+
+    @property
+    def peak_total(self) -> float | None:
+        if self.peak_writes is None and self.peak_reads is None:
+            return None
+        return (self.peak_writes or 0.0) + (self.peak_reads or 0.0)
+
+    @property
+    def read_write_ratio(self) -> float | None:
+        if self.reads is None or not self.writes:
+            return None
+        return self.reads / self.writes
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Bytes stored: raw unless named replicated; media is part of every figure."""
+
+    text_per_day: float | None
+    media_per_day: float | None
+    per_day: float | None
+    per_month: float | None
+    per_year: float | None
+    total: float | None
+    total_replicated: float | None
+    hot: float | None
+    cold: float | None
+    text_total: float | None
+
+
+@dataclass(frozen=True)
+class Bandwidth:
+    """Bytes per second in (writes) and out (reads), average and peak."""
+
+    ingress: float | None
+    egress: float | None
+    peak_ingress: float | None
+    peak_egress: float | None
+
+
+@dataclass(frozen=True)
+class CapacityReport:
+    """Every figure of one topic, how it was worked out, and what was assumed."""
+
+    topic: str
+    inputs: Inputs
+    traffic: Traffic
+    storage: Storage
+    bandwidth: Bandwidth
+    cache_bytes: float | None
+    instances: int | None
+    sla: Sla
+    growth: Growth
+    cost: CostReport
+    steps: list[Step] = field(default_factory=list)
+    insights: list[Insight] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The `capacity --json` object: base units (per second, bytes, USD)."""
+        t, s, b = self.traffic, self.storage, self.bandwidth
+        return {
+            "topic": self.topic, "cloud": self.inputs.cloud, "dau": t.dau,
+            "writes_per_second": t.writes, "reads_per_second": t.reads,
+            "peak_writes_per_second": t.peak_writes, "peak_reads_per_second": t.peak_reads,
+            "read_write_ratio": t.read_write_ratio,
+            "storage_bytes_per_day": s.per_day, "storage_bytes_per_month": s.per_month,
+            "storage_bytes_per_year": s.per_year, "storage_bytes_total": s.total,
+            "storage_bytes_total_replicated": s.total_replicated,
+            "storage_media_bytes_per_day": s.media_per_day,
+            "storage_bytes_hot": s.hot, "storage_bytes_cold": s.cold,
+            "ingress_bytes_per_second": b.ingress, "egress_bytes_per_second": b.egress,
+            "peak_ingress_bytes_per_second": b.peak_ingress, "peak_egress_bytes_per_second": b.peak_egress,
+            "cache_bytes": self.cache_bytes, "instances": self.instances,
+            "monthly_cost_usd": self.cost.to_json(),
+            "cost_lines": [{"key": line.key, "label": line.label, "usd": line.usd, "formula": line.formula}
+                           for line in self.cost.lines],
+            **self.sla.to_json(), "growth": self.growth.to_json(),
+            "assumptions": list(self.assumptions),
+            "problems": [problem.to_json() for problem in self.problems],
+        }
+
+
+def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None) -> CapacityReport:
+    """Work out the capacity, SLA, growth and monthly cost of one topic.
+
+    `props` has kebab-case keys as the YAML loader gave them. Never raises
+    on a property value: unreadable ones become Problems (path None) and
+    their figures unknown or defaulted, and every default is an assumption.
+    `prices` None means the price table shipped with the package.
+    """
+    inputs, working = read_inputs(props)
+    steps = list(working.steps)
+    traffic = _traffic(inputs, steps)
+    storage = _storage(inputs, traffic, steps)
+    bandwidth = _bandwidth(inputs, traffic, steps)
+    cache = _cache(inputs, traffic, steps)
+    instances = _instances(inputs, traffic, steps)
+    sla = service_level(inputs, traffic.writes, traffic.reads)
+    growth = project(inputs, _figures(traffic, storage, bandwidth, cache), instances_for=_instances_at(inputs))
+    cost = estimate(_cost_inputs(inputs, traffic, storage, bandwidth, cache, instances),
+                    default_prices() if prices is None else prices)
+    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic), *sla.assumptions,
+                   *growth.assumptions, *cost.assumptions]
+    insights = _insights(traffic, storage, bandwidth, growth) + sla.insights
+    return CapacityReport(topic, inputs, traffic, storage, bandwidth, cache, instances, sla, growth, cost,
+                          steps, insights, assumptions, [*working.problems, *cost.problems])
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _traffic(inputs: Inputs, steps: list[Step]) -> Traffic:
+    factor = inputs.peak_factor
+    peak_writes, peak_reads = _times(inputs.writes, factor), _times(inputs.reads, factor)
+    for label, average, peak in (("Peak writes", inputs.writes, peak_writes), ("Peak reads", inputs.reads, peak_reads)):
+        if average is not None:
+            steps.append(Step(label, f"{human_rate(average)} × {significant(factor)} (peak-factor) ≈ {human_rate(peak)}"))
+    return Traffic(inputs.dau, inputs.writes, inputs.reads, peak_writes, peak_reads)
+
+
+def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Storage:
+    if traffic.writes is None:
+        return Storage(*([None] * 10))
+    writes_per_day = traffic.writes * DAY
+    text = writes_per_day * inputs.write_size
+    media = writes_per_day * inputs.media_share * inputs.media_size
+    per_day = text + media
+    days = inputs.retention / DAY
+    total = per_day * days
+    hot = per_day * min(days, HOT_DAYS)
+    steps.append(Step("Writes per day", f"{human_rate(traffic.writes)} × 86,400 s ≈ {human_count(writes_per_day)}"))
+    steps.append(Step("Text per day", f"{human_count(writes_per_day)} × {human_bytes(inputs.write_size)} "
+                                      f"≈ {human_bytes(text)}"))
+    if inputs.media_share:
+        steps.append(Step("Media per day", f"{human_count(writes_per_day)} × {human_percent(inputs.media_share)} × "
+                                           f"{human_bytes(inputs.media_size)} ≈ {human_bytes(media)}"))
+        steps.append(Step("Storage per day", f"{human_bytes(text)} + {human_bytes(media)} ≈ {human_bytes(per_day)}"))
+    steps.append(Step("Storage per year", f"{human_bytes(per_day)} × 365 ≈ {human_bytes(per_day * 365)}"))
+    steps.append(Step("Over retention", f"{human_bytes(per_day)} × {significant(days)} days ≈ {human_bytes(total)}"
+                                        f"; × {significant(inputs.replication)} replicas ≈ "
+                                        f"{human_bytes(total * inputs.replication)}"))
+    return Storage(text, media, per_day, per_day * 30, per_day * 365, total, total * inputs.replication,
+                   hot, total - hot, text * days)
+
+
+def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth:
+    """Each write carries write-size; each read returns read-size; the media
+    share of both also moves media-size (served from object storage/CDN)."""
+    media = inputs.media_share * inputs.media_size
+    ingress = _times(traffic.writes, inputs.write_size + media)
+    egress = _times(traffic.reads, inputs.read_size + media)
+    extra = f" + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_size)}" if media else ""
+    if ingress is not None:
+        steps.append(Step("Ingress", f"{human_rate(traffic.writes)} × ({human_bytes(inputs.write_size)}{extra}) "
+                                     f"≈ {human_bytes(ingress)}/s"))
+    if egress is not None:
+        steps.append(Step("Egress", f"{human_rate(traffic.reads)} × ({human_bytes(inputs.read_size)}{extra}) "
+                                    f"≈ {human_bytes(egress)}/s"))
+    return Bandwidth(ingress, egress, _times(ingress, inputs.peak_factor), _times(egress, inputs.peak_factor))
+
+
+def _cache(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> float | None:
+    """cache-hot share of one day's reads × read-size (media stays in the CDN)."""
+    if traffic.reads is None:
+        return None
+    reads_per_day = traffic.reads * DAY
+    cache = inputs.cache_hot * reads_per_day * inputs.read_size
+    steps.append(Step("Cache", f"{human_percent(inputs.cache_hot)} × {human_count(reads_per_day)} reads/day × "
+                               f"{human_bytes(inputs.read_size)} ≈ {human_bytes(cache)}"))
+    return cache
+
+
+def _instances_at(inputs: Inputs):
+    """Instances for a peak: ceil(peak ÷ (server-rps × 70%)), at least 2."""
+    def instances(peak: float | None) -> int | None:
+        if peak is None:
+            return None
+        return max(MIN_INSTANCES, math.ceil(peak / (inputs.server_rps * HEADROOM)))
+    return instances
+
+
+def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> int | None:
+    count = _instances_at(inputs)(traffic.peak_total)
+    if count is not None:
+        steps.append(Step("App instances", f"{human_rate(traffic.peak_total)} ÷ ({human_count(inputs.server_rps)}/s × "
+                                           f"{HEADROOM:.0%}) → {count} (at least {MIN_INSTANCES})"))
+    return count
+
+
+def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: float | None) -> dict:
+    return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
+            "peak_total": traffic.peak_total, "storage_per_year": storage.per_year,
+            "storage_total": storage.total, "db_bytes": storage.text_total,
+            "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
+
+
+def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: Bandwidth,
+                 cache: float | None, instances: int | None) -> CostInputs:
+    return CostInputs(inputs.cloud, inputs.components, storage.media_per_day, storage.text_total,
+                      inputs.retention / DAY, bandwidth.egress, instances, cache, traffic.peak_reads,
+                      traffic.peak_writes, bandwidth.peak_ingress, traffic.writes, inputs.read_size,
+                      inputs.write_size)
+
+
+def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
+    notes = ["day = 86,400 s; month = 30 days (2,592,000 s); year = 365 days; decimal units (1 KB = 1,000 B)",
+             f"hot storage = the last {HOT_DAYS} days; the rest is cold",
+             f"app instances run at {HEADROOM:.0%} of server-rps at peak, at least {MIN_INSTANCES} for redundancy",
+             "cache holds read-size objects only; media is served from object storage / CDN"]
+    if inputs.media_share:
+        notes.append("the media-share of writes and of reads also moves media-size (ingress and egress)")
+    if traffic.reads is None and traffic.writes is not None:
+        notes.append("reads unknown: no read, egress or cache figures; instances sized on writes only")
+    return notes
+
+
+def _insights(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, growth: Growth) -> list[Insight]:
+    insights = []
+    ratio = traffic.read_write_ratio
+    if ratio is not None and ratio >= 10:
+        insights.append(Insight("important", f"Read-heavy {significant(ratio)}:1 → cache first, "
+                                             "read replicas, CDN for static and media reads"))
+    elif ratio is not None and ratio <= 1:
+        insights.append(Insight("important", f"Write-heavy (1:{significant(1 / ratio) if ratio else '∞'} "
+                                             "read:write) → append-only storage, partition by key, "
+                                             "a queue to absorb peaks"))
+    if storage.per_day and storage.media_per_day and storage.media_per_day / storage.per_day > 0.5:
+        share = storage.media_per_day / storage.per_day
+        insights.append(Insight("tip", f"Media is {human_percent(round(share, 3))} of storage → object storage "
+                                       "+ CDN; the database keeps only metadata"))
+    insights += [Insight("warning", f"{limit.label} already exceeded: {limit.shown_now} > {limit.shown_limit} "
+                                    f"→ {limit.remedy}") for limit in growth.limits if limit.exceeded]
+    return insights

@@ -1,0 +1,218 @@
+"""A stub's numbers for the capacity engine: properties → `Inputs`, with
+defaults applied and every default, step and problem recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from vault_tools.problems import Problem
+from vault_tools.quantity import (
+    PER_USER_RATE, Quantity, Reading, commas, human_bytes, human_count, human_percent, human_rate,
+    read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate,
+    read_ratio, read_size, read_throughput, shown, significant,
+)
+
+CLOUDS = ("azure", "aws")
+# Component names that mean the same building block.
+_ALIASES = {
+    "nosql": "nosql", "cosmos": "nosql", "cosmos-db": "nosql", "cosmosdb": "nosql", "dynamodb": "nosql",
+    "cassandra": "nosql", "mongodb": "nosql", "redis": "cache", "memcached": "cache",
+    "kafka": "queue", "event-hubs": "queue", "service-bus": "queue", "sqs": "queue",
+    "s3": "blob", "object-storage": "blob",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the whiteboard working, e.g. `Writes: 150M DAU × 2 ÷ 86,400 s ≈ 3.47K/s`."""
+
+    label: str
+    working: str
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A callout for the note: `kind` is the Obsidian callout type."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Working:
+    """What reading the numbers found on the way."""
+
+    steps: list[Step] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The stub's numbers in base units (per second, bytes, seconds,
+    fractions), defaults applied; None where a figure is unknown."""
+
+    dau: float | None
+    writes: float | None
+    reads: float | None
+    write_size: float
+    read_size: float
+    media_share: float
+    media_size: float
+    retention: float
+    peak_factor: float
+    replication: float
+    cache_hot: float
+    server_rps: float
+    availability: float | None
+    latency_p99: float | None
+    growth: float | None
+    components: tuple[str, ...]
+    cloud: str
+
+
+class _Reader:
+    def __init__(self, props: Mapping[str, object], working: Working) -> None:
+        self.props, self.working = props, working
+
+    def read(self, key: str, reader: Callable[..., Reading], **options) -> Quantity | None:
+        result = reader(key, self.props.get(key), **options)
+        if isinstance(result, Problem):
+            self.working.problems.append(result)
+            return None
+        return result
+
+    def value(self, key: str, reader: Callable[..., Reading], default: float, default_text: str) -> float:
+        """The property's value, else the default, stated as an assumption."""
+        quantity = self.read(key, reader)
+        if quantity is not None:
+            return quantity.value
+        self.assume(key, default_text)
+        return default
+
+    def assume(self, key: str, default_text: str, why: str = "default") -> None:
+        if any(problem.key == key for problem in self.working.problems):
+            why = "default; the value given could not be read"
+        self.working.assumptions.append(f"{key} {default_text} ({why})")
+
+    def step(self, label: str, working: str) -> None:
+        self.working.steps.append(Step(label, working))
+
+
+def read_inputs(props: Mapping[str, object]) -> tuple[Inputs, Working]:
+    """Read every number the engine uses; never raises on a value."""
+    working = Working()
+    r = _Reader(props, working)
+    dau = _dau(r)
+    writes = _rate(r, "writes", dau)
+    reads = _reads(r, dau, writes)
+    write_size = r.value("write-size", read_size, 1e3, "1 KB")
+    read_bytes = r.read("read-size", read_size)
+    if read_bytes is None:
+        r.assume("read-size", f"= write-size {human_bytes(write_size)}")
+    media_share, media_size = _media(r)
+    return Inputs(
+        dau=dau, writes=writes, reads=reads, write_size=write_size,
+        read_size=read_bytes.value if read_bytes else write_size,
+        media_share=media_share, media_size=media_size,
+        retention=r.value("retention", read_duration, 5 * 365 * 86_400.0, "5 years"),
+        peak_factor=r.value("peak-factor", read_factor, 2.0, "2"),
+        replication=r.value("replication", read_factor, 3.0, "3"),
+        cache_hot=r.value("cache-hot", read_fraction, 0.2, "20%"),
+        server_rps=r.value("server-rps", read_throughput, 1000.0, "1,000 requests/s per instance"),
+        availability=_value(r.read("availability", read_fraction)),
+        latency_p99=_value(r.read("latency-p99", read_latency)),
+        growth=_value(r.read("growth", read_growth)),
+        components=_components(props.get("components")),
+        cloud=_cloud(r),
+    ), working
+
+
+def _value(quantity: Quantity | None) -> float | None:
+    return None if quantity is None else quantity.value
+
+
+def _dau(r: _Reader) -> float | None:
+    dau = r.read("dau", read_count)
+    if dau is not None:
+        return dau.value
+    mau = r.read("mau", read_count)
+    if mau is None:
+        return None
+    share = r.value("daily-active", read_fraction, 0.5, "50%")
+    r.step("DAU", f"{human_count(mau.value)} MAU × {human_percent(share)} daily-active ≈ {human_count(mau.value * share)}")
+    return mau.value * share
+
+
+def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
+    """A rate per second; a per-user rate times DAU (a Problem without DAU)."""
+    rate = r.read(key, read_rate)
+    if rate is None:
+        return None
+    amount = rate.value * rate.per
+    label = key.capitalize()
+    if rate.unit != PER_USER_RATE:
+        working = f"{human_count(amount)} {key} ÷ {commas(rate.per)} s" if rate.per != 1 else f"{rate.text} (given)"
+        r.step(label, f"{working} ≈ {human_rate(rate.value)}")
+        return rate.value
+    if dau is None:
+        r.working.problems.append(Problem(f"`{key}` is per user, but there is no `dau` (or `mau`)", key=key,
+                                          hint="e.g. dau: 100M", kind="property"))
+        return None
+    per_second = rate.value * dau
+    r.step(label, f"{human_count(dau)} DAU × {significant(amount)} {key} ÷ {commas(rate.per)} s "
+                  f"≈ {human_rate(per_second)}")
+    return per_second
+
+
+def _reads(r: _Reader, dau: float | None, writes: float | None) -> float | None:
+    """Explicit reads win; else writes × read-write-ratio."""
+    if "reads" in r.props and r.props["reads"] not in (None, ""):
+        return _rate(r, "reads", dau)
+    ratio = r.read("read-write-ratio", read_ratio)
+    if ratio is None or writes is None:
+        return None
+    reads = writes * ratio.value
+    r.step("Reads", f"{human_rate(writes)} × {significant(ratio.value)} (read-write-ratio {ratio.text}) "
+                    f"≈ {human_rate(reads)}")
+    return reads
+
+
+def _media(r: _Reader) -> tuple[float, float]:
+    """(share, size): none unless one of them is given; the other defaults."""
+    share, size = r.read("media-share", read_fraction), r.read("media-size", read_size)
+    if share is None and size is None:
+        return 0.0, 0.0
+    if size is None:
+        r.assume("media-size", "1 MB")
+        return share.value, 1e6
+    if share is None:
+        r.assume("media-share", "100%", "default: media-size is given")
+        return 1.0, size.value
+    return share.value, size.value
+
+
+def _components(value: object) -> tuple[str, ...]:
+    """`[cdn, "[[NoSQL]]", Redis]` or `cdn, nosql` → ('cdn', 'nosql', 'cache')."""
+    items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
+    names = []
+    for item in items:
+        name = str(item).strip().strip("[]").split("|")[0].strip().lower().replace(" ", "-")
+        if name:
+            names.append(_ALIASES.get(name, name))
+    return tuple(dict.fromkeys(names))
+
+
+def _cloud(r: _Reader) -> str:
+    value = r.props.get("cloud")
+    if value in (None, ""):
+        r.assume("cloud", "azure")
+        return "azure"
+    cloud = str(value).strip().lower() if isinstance(value, str) else ""
+    if cloud in CLOUDS:
+        return cloud
+    r.working.problems.append(Problem(f'Could not read `cloud`: found "{shown(value)}"', key="cloud",
+                                      hint="e.g. cloud: azure (or aws)", kind="property"))
+    r.assume("cloud", "azure")
+    return "azure"

@@ -1,0 +1,396 @@
+"""Monthly cost from capacity figures and the vault's price table, pure.
+
+Prices come from the note `Capacity/Cloud Prices.md` (a Markdown table a
+person edits): `parse_prices(text)` reads it, `estimate(inputs, prices)`
+prices each line. A line whose price is missing is unknown ("—") with a
+Problem; the other lines are still computed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from vault_tools.problems import Problem
+from vault_tools.quantity import (
+    MONTH, human_bytes, human_count, human_money, human_rate, read_size,
+)
+
+PRICE_NOTE = Path("Capacity") / "Cloud Prices.md"
+CLOUDS = ("azure", "aws")
+GB = 1e9  # clouds bill storage and transfer per decimal GB here
+HOT_DAYS = 30
+COOL_DAYS = 365
+ROW_EXAMPLE = "e.g. | azure | blob-hot | GB-month | 0.0208 | where it comes from | 2024-07-01 |"
+_COLUMNS = {"cloud": "cloud", "item": "item", "unit": "unit", "price": "price", "source": "source",
+            "as of": "as_of", "as-of": "as_of", "date": "as_of"}
+
+
+@dataclass(frozen=True)
+class Price:
+    """One row of the price table: `usd` for one `unit` of `item` on `cloud`."""
+
+    cloud: str
+    item: str
+    unit: str
+    usd: float
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Prices by (cloud, item); a later row for the same item wins."""
+
+    prices: dict[tuple[str, str], Price] = field(default_factory=dict)
+
+    def get(self, cloud: str, item: str) -> Price | None:
+        return self.prices.get((cloud, item))
+
+    def starting(self, cloud: str, prefix: str) -> list[Price]:
+        """Every price of `cloud` whose item starts with `prefix`, in order."""
+        return [p for (c, item), p in self.prices.items() if c == cloud and item.startswith(prefix)]
+
+
+def parse_prices(text: str) -> tuple[PriceTable, list[Problem]]:
+    """Read every Markdown price table in the note (columns cloud, item,
+    unit, price USD, source, as of; extra tables and prose are ignored).
+    A malformed row is a Problem (kind "prices") and is skipped."""
+    prices: dict[tuple[str, str], Price] = {}
+    problems: list[Problem] = []
+    columns: dict[str, int] | None = None  # None: not in a table; {}: not a price table
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced or not stripped.startswith("|"):
+            columns = None
+        elif columns is None:
+            columns = _header(_cells(stripped))
+        elif columns and not re.fullmatch(r"[|:\-\s]+", stripped):
+            _add_row(_cells(stripped), columns, number, prices, problems)
+    if not prices and not problems:
+        problems.append(Problem("no price table found", kind="prices", hint=ROW_EXAMPLE))
+    return PriceTable(prices), problems
+
+
+def _cells(line: str) -> list[str]:
+    body = line[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", body)]
+
+
+def _header(cells: list[str]) -> dict[str, int]:
+    """Column positions if this row is a price table header, else {}."""
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        name = cell.lower().replace("*", "").strip()
+        for label, column in _COLUMNS.items():
+            if name.startswith(label) and column not in columns:
+                columns[column] = position
+    return columns if {"cloud", "item", "price"} <= columns.keys() else {}
+
+
+def _add_row(cells: list[str], columns: dict[str, int], number: int,
+             prices: dict[tuple[str, str], Price], problems: list[Problem]) -> None:
+    if len(cells) <= max(columns.values()):
+        problems.append(Problem(f"line {number}: expected {max(columns.values()) + 1} cells, "
+                                f"found {len(cells)}", kind="prices", hint=ROW_EXAMPLE))
+        return
+    get = lambda column: cells[columns[column]].strip("` ") if column in columns else ""  # noqa: E731
+    cloud, item, raw_price = get("cloud").lower(), get("item").lower(), get("price")
+    usd = _usd(raw_price)
+    if not cloud or not item or usd is None:
+        what = f'price "{raw_price}" is not a number' if cloud and item else "cloud and item are required"
+        problems.append(Problem(f"line {number}: {what}", key=item or None, kind="prices", hint=ROW_EXAMPLE))
+        return
+    if (cloud, item) in prices:
+        problems.append(Problem(f"line {number}: `{item}` ({cloud}) appears twice; this later row is used",
+                                key=item, kind="prices", hint="keep one row per cloud and item"))
+    prices[(cloud, item)] = Price(cloud, item, get("unit"), usd, get("source"), get("as_of"))
+
+
+def _usd(text: str) -> float | None:
+    try:
+        usd = float(text.replace("$", "").replace(",", "").strip())
+    except ValueError:
+        return None
+    return usd if math.isfinite(usd) and usd >= 0 else None
+
+
+def default_prices() -> PriceTable:
+    """The price table shipped with the package (empty if it is missing)."""
+    return _shipped_prices()
+
+
+@lru_cache(maxsize=1)
+def _shipped_prices() -> PriceTable:
+    here = Path(__file__).resolve().parent
+    for template in (here / "vault-template", here.parent / "vault-template"):
+        path = template / PRICE_NOTE
+        if path.is_file():
+            return parse_prices(path.read_text(encoding="utf-8-sig"))[0]
+    return PriceTable()
+
+
+@dataclass(frozen=True)
+class CostInputs:
+    """What the cost engine needs from the capacity figures (None: unknown).
+    Sizes in bytes, rates per second."""
+
+    cloud: str
+    components: tuple[str, ...]
+    media_per_day: float | None
+    db_bytes: float | None
+    retention_days: float
+    egress: float | None
+    instances: int | None
+    cache_bytes: float | None
+    peak_reads: float | None
+    peak_writes: float | None
+    peak_ingress: float | None
+    writes: float | None
+    read_size: float
+    write_size: float
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One monthly cost: `usd` None when unknown; `formula` says how."""
+
+    key: str
+    label: str
+    usd: float | None
+    formula: str
+    prices: tuple[Price, ...] = ()
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """Monthly cost lines for one cloud; `total` sums the known lines."""
+
+    cloud: str
+    lines: list[CostLine]
+    problems: list[Problem]
+    assumptions: list[str]
+
+    @property
+    def total(self) -> float | None:
+        known = [line.usd for line in self.lines if line.usd is not None]
+        return sum(known) if known else None
+
+    @property
+    def complete(self) -> bool:
+        return all(line.usd is not None for line in self.lines)
+
+    def to_json(self) -> dict:
+        return {"total": self.total, **{line.key: line.usd for line in self.lines}}
+
+
+def estimate(inputs: CostInputs, prices: PriceTable) -> CostReport:
+    """Price storage, egress, compute, cache, database and queue per month."""
+    pricer = _Pricer(inputs.cloud, prices)
+    lines = [*_storage_lines(inputs, pricer), _egress_line(inputs, pricer),
+             _compute_line(inputs, pricer), *_cache_lines(inputs, pricer),
+             *_database_lines(inputs, pricer), *_queue_lines(inputs, pricer)]
+    return CostReport(inputs.cloud, lines, pricer.problems, _assumptions(inputs))
+
+
+class _Pricer:
+    """Looks prices up, noting a Problem once per missing item."""
+
+    def __init__(self, cloud: str, table: PriceTable) -> None:
+        self.cloud, self.table, self.problems = cloud, table, []
+
+    def __call__(self, item: str, unit: str) -> Price | None:
+        price = self.table.get(self.cloud, item)
+        if price is None and not any(p.key == item for p in self.problems):
+            self.problems.append(Problem(
+                f"no price for `{item}` ({self.cloud}) in the price table; that cost line is unknown",
+                key=item, kind="prices",
+                hint=f"add a row to {PRICE_NOTE.as_posix()}: | {self.cloud} | {item} | {unit} | … |"))
+        return price
+
+
+def _line(key: str, label: str, amount: float | None, amount_text: str,
+          price: Price | None, per: str, why_unknown: str = "") -> CostLine:
+    """`amount` units × `price`; unknown when either is."""
+    if amount is None:
+        return CostLine(key, label, None, why_unknown or "needs figures that are unknown")
+    if price is None:
+        return CostLine(key, label, None, f"{amount_text} × (no price)")
+    return CostLine(key, label, amount * price.usd,
+                    f"{amount_text} × ${price.usd:g}/{per}", (price,))
+
+
+def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    """Media in object storage by age: hot ≤ 30 days, cool ≤ 1 year, archive after."""
+    if not inputs.media_per_day:
+        return []
+    days = inputs.retention_days
+    tiers = (("hot", min(days, HOT_DAYS), "last 30 days"),
+             ("cool", min(max(days - HOT_DAYS, 0), COOL_DAYS - HOT_DAYS), "30 days–1 year"),
+             ("archive", max(days - COOL_DAYS, 0), "older than 1 year"))
+    lines = []
+    for tier, tier_days, ages in tiers:
+        if tier_days <= 0:
+            continue
+        stored = inputs.media_per_day * tier_days
+        text = f"{human_bytes(inputs.media_per_day)}/day × {tier_days:g} days = {_gb(stored)}"
+        lines.append(_line(f"storage_{tier}", f"Object storage, {tier} ({ages})", stored / GB, text,
+                           price(f"blob-{tier}", "GB-month"), "GB-month"))
+    return lines
+
+
+def _gb(size: float) -> str:
+    return f"{human_count(size / GB)} GB"
+
+
+def _egress_line(inputs: CostInputs, price: _Pricer) -> CostLine:
+    monthly = None if inputs.egress is None else inputs.egress * MONTH
+    text = "" if monthly is None else f"{human_bytes(inputs.egress)}/s × 30 days = {_gb(monthly)}"
+    return _line("egress", "Internet egress", None if monthly is None else monthly / GB, text,
+                 price("egress", "GB"), "GB", "reads unknown")
+
+
+def _compute_line(inputs: CostInputs, price: _Pricer) -> CostLine:
+    count = inputs.instances
+    return _line("compute", "App instances", count, f"{count} instances", price("vm", "instance-month"),
+                 "instance-month", "QPS unknown")
+
+
+def _cache_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    """The cheapest node size that holds the cache: shards × 2 nodes (primary + replica)."""
+    if not inputs.cache_bytes or not _wants(inputs, "cache", default=True):
+        return []
+    choices = []
+    for node in price.table.starting(inputs.cloud, "cache-"):
+        size = _node_size(node.unit)
+        if size:
+            shards = math.ceil(inputs.cache_bytes / size)
+            choices.append((2 * shards * node.usd, shards, size, node))
+    if not choices:
+        price("cache-node", "node-month, 6 GB")
+        return [CostLine("cache", "Cache", None, f"{human_bytes(inputs.cache_bytes)} × (no node price)")]
+    usd, shards, size, node = min(choices, key=lambda choice: choice[0])
+    formula = (f"{human_bytes(inputs.cache_bytes)} ÷ {human_bytes(size)} per node = {shards} shard(s) "
+               f"× 2 nodes ({node.item}) × ${node.usd:g}/node-month")
+    return [CostLine("cache", "Cache", usd, formula, (node,))]
+
+
+def _node_size(unit: str) -> float | None:
+    """`node-month, 6 GB` → 6e9: the node's memory, written in the unit cell."""
+    match = re.search(r"(\d[\d.,]*\s*[KMGT]i?B)\b", unit, re.IGNORECASE)
+    size = read_size("unit", match[1]) if match else None
+    return getattr(size, "value", None) or None
+
+
+def _wants(inputs: CostInputs, component: str, default: bool) -> bool:
+    return component in inputs.components if inputs.components else default
+
+
+def _database_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    if _wants(inputs, "nosql", default=False):
+        throughput = _cosmos if inputs.cloud == "azure" else _dynamodb
+        storage_item, label = "nosql-storage", "NoSQL storage"
+    else:
+        throughput, storage_item, label = _sql_vcores, "sql-storage", "Database storage"
+    stored = None if inputs.db_bytes is None else inputs.db_bytes / GB
+    text = "" if inputs.db_bytes is None else f"{_gb(inputs.db_bytes)} kept over the retention"
+    return [throughput(inputs, price),
+            _line("database_storage", label, stored, text, price(storage_item, "GB-month"), "GB-month")]
+
+
+def _kb(size: float, per: float = 1e3) -> int:
+    return max(1, math.ceil(size / per))
+
+
+def _cosmos(inputs: CostInputs, price: _Pricer) -> CostLine:
+    """1 RU per KB read, 5 RU per KB written, at peak; at least 400 RU/s."""
+    if inputs.peak_writes is None and inputs.peak_reads is None:
+        return CostLine("database", "Cosmos DB throughput", None, "QPS unknown")
+    reads, writes = inputs.peak_reads or 0.0, inputs.peak_writes or 0.0
+    rus = reads * _kb(inputs.read_size) + writes * 5 * _kb(inputs.write_size)
+    rus = max(400, math.ceil(rus / 100) * 100)
+    text = (f"({human_rate(reads)} × {_kb(inputs.read_size)} RU + {human_rate(writes)} × "
+            f"{5 * _kb(inputs.write_size)} RU) = {human_count(rus)} RU/s = {human_count(rus / 100)} × 100 RU/s")
+    return _line("database", "Cosmos DB throughput", rus / 100, text,
+                 price("nosql-ru", "100 RU/s-month"), "100 RU/s-month")
+
+
+def _dynamodb(inputs: CostInputs, price: _Pricer) -> CostLine:
+    """Provisioned: 1 WCU per KB written/s, 1 RCU per 4 KB read/s (strong), at peak."""
+    if inputs.peak_writes is None and inputs.peak_reads is None:
+        return CostLine("database", "DynamoDB throughput", None, "QPS unknown")
+    wcu = math.ceil((inputs.peak_writes or 0.0) * _kb(inputs.write_size))
+    rcu = math.ceil((inputs.peak_reads or 0.0) * _kb(inputs.read_size, 4e3))
+    wcu_price, rcu_price = price("nosql-wcu", "WCU-month"), price("nosql-rcu", "RCU-month")
+    text = f"{human_count(wcu)} WCU + {human_count(rcu)} RCU"
+    if wcu_price is None or rcu_price is None:
+        return CostLine("database", "DynamoDB throughput", None, text + " × (no price)")
+    formula = f"{human_count(wcu)} WCU × ${wcu_price.usd:g} + {human_count(rcu)} RCU × ${rcu_price.usd:g}"
+    return CostLine("database", "DynamoDB throughput", wcu * wcu_price.usd + rcu * rcu_price.usd,
+                    formula, (wcu_price, rcu_price))
+
+
+QUERIES_PER_VCORE = 1_000
+
+
+def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
+    """One vCore per 1,000 queries/s at peak, at least 2 (primary sizing only)."""
+    if inputs.peak_writes is None and inputs.peak_reads is None:
+        return CostLine("database", "SQL database compute", None, "QPS unknown")
+    peak = (inputs.peak_writes or 0.0) + (inputs.peak_reads or 0.0)
+    vcores = max(2, math.ceil(peak / QUERIES_PER_VCORE))
+    text = f"{human_rate(peak)} ÷ 1K queries/s per vCore = {vcores} vCores"
+    return _line("database", "SQL database compute", vcores, text, price("sql-vcore", "vCore-month"),
+                 "vCore-month")
+
+
+def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    if "queue" not in inputs.components:
+        return []
+    if inputs.writes is None:
+        return [CostLine("queue", "Message queue", None, "writes unknown")]
+    messages = inputs.writes * MONTH
+    if inputs.cloud == "aws":
+        text = f"{human_count(messages)} messages × 3 requests (send, receive, delete) ÷ 1M"
+        return [_line("queue", "SQS requests", messages * 3 / 1e6, text,
+                      price("queue-requests", "million requests"), "million requests")]
+    units = max(1, math.ceil((inputs.peak_writes or 0.0) / 1_000), math.ceil((inputs.peak_ingress or 0.0) / 1e6))
+    unit_price, event_price = price("queue-unit", "throughput unit-month"), price("queue-events", "million events")
+    text = f"{units} throughput units + {human_count(messages)} events/month"
+    if unit_price is None or event_price is None:
+        return [CostLine("queue", "Event Hubs", None, text)]
+    usd = units * unit_price.usd + messages / 1e6 * event_price.usd
+    formula = f"{units} TU × ${unit_price.usd:g} + {human_count(messages / 1e6)}M events × ${event_price.usd:g}"
+    return [CostLine("queue", "Event Hubs", usd, formula, (unit_price, event_price))]
+
+
+def _assumptions(inputs: CostInputs) -> list[str]:
+    notes = [f"cost: {inputs.cloud} list prices from the vault's Cloud Prices note, 30-day month; "
+             "free allowances and volume tiers below the first are ignored (an upper bound)"]
+    if inputs.media_per_day:
+        notes.append("cost: media in object storage by age — hot = last 30 days, cool = 30 days to 1 year, "
+                     "archive = older; the storage price includes the cloud's own redundancy")
+    notes.append("cost: text (write-size) lives in the database; media in object storage")
+    if _wants(inputs, "nosql", default=False):
+        notes.append("cost: Cosmos DB 1 RU per KB read and 5 RU per KB written at peak, at least 400 RU/s"
+                     if inputs.cloud == "azure" else
+                     "cost: DynamoDB provisioned, 1 WCU per KB written/s, 1 RCU per 4 KB read/s at peak")
+    else:
+        notes.append(f"cost: SQL primary sized at {QUERIES_PER_VCORE:,} queries/s per vCore at peak, "
+                     "at least 2 vCores; read replicas and HA standby not included")
+    if inputs.cache_bytes and _wants(inputs, "cache", default=True):
+        notes.append("cost: cache = cheapest node size that holds the cache bytes, each shard a primary + replica")
+    if "queue" in inputs.components:
+        notes.append("cost: one queue message per write; " + (
+            "SQS 3 requests per message" if inputs.cloud == "aws" else
+            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s at peak"))
+    return notes
+

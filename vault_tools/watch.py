@@ -1,0 +1,231 @@
+"""The watcher: feeds changed paths into the same pipeline as `sync`.
+
+Events only mark a path as dirty; a path is processed once it has been quiet
+for the debounce period, from its content on disk, never from the event.
+A periodic full sync covers what events miss (inotify can overflow).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from vault_tools import scan
+from vault_tools.lock import VaultLock
+from vault_tools.settings import SETTINGS_FILE
+from vault_tools.sync import Pipeline, SyncReport
+
+log = logging.getLogger("vault_tools.watch")
+
+FALLBACK_POLL_SECONDS = 2.0
+REMEMBERED_WRITES = 20_000
+_OBSIDIAN_SETTINGS = (".obsidian/app.json", ".obsidian/templates.json")
+_NOISE = ("opened", "closed_no_write")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Watcher:
+    """Watch one vault until `stop()`; `run()` blocks.
+
+    `on_report` is called after each pipeline run (tests and logging).
+    """
+
+    def __init__(self, root: Path, *, poll: float | None = None, debounce: float | None = None,
+                 reconcile_seconds: float | None = None,
+                 on_report: Callable[[SyncReport], None] | None = None):
+        self.root = root
+        self.pipeline = Pipeline(root)
+        settings = self.pipeline.settings
+        self.poll = poll
+        self.debounce = settings.debounce_seconds if debounce is None else debounce
+        self.reconcile_seconds = reconcile_seconds or settings.reconcile_minutes * 60
+        self.on_report = on_report
+        self._pending: dict[str, float] = {}  # path → time it may be processed
+        self._full_at: float | None = None  # a full sync is due at this time
+        self._reload = False  # ... and the settings are read again first
+        self._written: dict[str, str] = {}  # path → digest of what we last wrote there
+        self._logged: set[str] = set()
+        self._wake = threading.Condition()
+        self._stopped = threading.Event()
+
+    # -- events (called on watchdog's thread) --------------------------------
+
+    def notice(self, event: FileSystemEvent) -> None:
+        """Mark the paths an event touches as dirty; decide nothing else here."""
+        if event.event_type in _NOISE:
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        for path in filter(None, (os.fsdecode(p) for p in paths)):
+            rel = self._relative(path)
+            if rel is None:
+                continue
+            if rel == SETTINGS_FILE or rel in _OBSIDIAN_SETTINGS:
+                self._schedule_full(reload=True)
+            elif event.is_directory and event.event_type in ("created", "moved", "deleted"):
+                if scan.included(rel, self.pipeline.settings):
+                    self._schedule_full()
+            elif scan.is_note_path(rel, self.pipeline.settings):
+                self._schedule(rel)
+
+    def _relative(self, path: str) -> str | None:
+        try:
+            rel = Path(path).relative_to(self.root)
+        except ValueError:
+            return None
+        return rel.as_posix() if rel.parts else None
+
+    def _schedule(self, rel: str) -> None:
+        with self._wake:
+            self._pending[rel] = time.monotonic() + self.debounce
+            self._wake.notify()
+
+    def _schedule_full(self, reload: bool = False) -> None:
+        with self._wake:
+            self._full_at = time.monotonic() + self.debounce
+            self._reload = self._reload or reload
+            self._wake.notify()
+
+    # -- the loop (the thread that called run) ---------------------------------
+
+    def run(self) -> None:
+        """Take the vault lock, catch up with a full sync, then watch until stopped."""
+        with VaultLock(self.root):
+            log.info("watching %s (Ctrl-C to stop)", self.root)
+            self._report(self.pipeline.run(), "catch-up sync")
+            observer = self._start_observer()
+            try:
+                self._loop()
+            finally:
+                observer.stop()
+                observer.join(timeout=5)
+
+    def stop(self) -> None:
+        """Ask the loop to finish the work in hand and return (thread- and signal-safe)."""
+        self._stopped.set()
+        with self._wake:
+            self._wake.notify()
+
+    def _start_observer(self):
+        handler = _Handler(self.notice)
+        if self.poll:
+            return _started(PollingObserver(timeout=self.poll), handler, self.root)
+        try:
+            return _started(Observer(), handler, self.root)
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+            log.warning("the inotify watch limit is reached (%s); raise it with "
+                        "`sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d/ to keep it); "
+                        "polling every %.0f s meanwhile", os.strerror(error.errno), FALLBACK_POLL_SECONDS)
+            return _started(PollingObserver(timeout=FALLBACK_POLL_SECONDS), handler, self.root)
+
+    def _loop(self) -> None:
+        next_reconcile = time.monotonic() + self.reconcile_seconds
+        while not self._stopped.is_set():
+            due, full, reload = self._take_due(next_reconcile)
+            if time.monotonic() >= next_reconcile:
+                full, next_reconcile = True, time.monotonic() + self.reconcile_seconds
+            try:
+                if full:
+                    if reload:
+                        self.pipeline.reload()
+                    self._report(self.pipeline.run(), "reconciliation sync")
+                elif due:
+                    self._process(due)
+            except Exception:  # noqa: BLE001 - one bad run must not stop the daemon
+                log.exception("error while processing %s; carrying on", ", ".join(due) or "the vault")
+
+    def _take_due(self, next_reconcile: float) -> tuple[list[str], bool, bool]:
+        with self._wake:
+            while not self._stopped.is_set():
+                now = time.monotonic()
+                due = [path for path, at in self._pending.items() if at <= now]
+                full = self._full_at is not None and self._full_at <= now
+                if due or full or now >= next_reconcile:
+                    break
+                deadlines = [*self._pending.values(), next_reconcile]
+                if self._full_at is not None:
+                    deadlines.append(self._full_at)
+                self._wake.wait(timeout=min(max(min(deadlines) - now, 0.005), 0.5))
+            else:
+                return [], False, False
+            for path in due:
+                del self._pending[path]
+            reload = full and self._reload
+            if full:
+                self._full_at, self._reload = None, False
+                self._pending.clear()  # the full sync covers them
+            return sorted(due), full, reload
+
+    def _process(self, paths: list[str]) -> None:
+        changed = [path for path in paths if not self._is_our_write(path)]
+        if changed:
+            started = time.perf_counter()
+            report = self.pipeline.run(changed)
+            self._report(report, None, time.perf_counter() - started)
+
+    def _is_our_write(self, rel: str) -> bool:
+        """An event whose file holds exactly what we wrote last is our own echo."""
+        remembered = self._written.get(rel)
+        if remembered is None:
+            return False
+        try:
+            return digest((self.root / rel).read_bytes()) == remembered
+        except OSError:
+            return False
+
+    def _report(self, report: SyncReport, label: str | None, elapsed: float | None = None) -> None:
+        for change in report.changes:
+            if change.path in report.written:
+                self._remember(change.path, change.after)
+                sections = " — 13 sections" if change.action == "expanded" else ""
+                timing = f", {elapsed * 1000:.0f} ms" if elapsed is not None else ""
+                log.info("%s %s%s%s", change.action, change.path, sections, timing)
+        for problem in report.retry:
+            log.info("retry later: %s", problem.line())
+        current = {problem.line() for problem in report.problems}
+        for line in sorted(current - self._logged):
+            log.warning("problem: %s", line)
+        self._logged = current
+        if label:
+            log.info("%s: %d notes, %d written, %d problems", label, report.notes, len(report.written),
+                     len(report.problems))
+        if self.on_report:
+            self.on_report(report)
+
+    def _remember(self, rel: str, data: bytes) -> None:
+        self._written.pop(rel, None)
+        self._written[rel] = digest(data)
+        while len(self._written) > REMEMBERED_WRITES:
+            del self._written[next(iter(self._written))]
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, notice: Callable[[FileSystemEvent], None]):
+        self._notice = notice
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        self._notice(event)
+
+
+def _started(observer, handler: FileSystemEventHandler, root: Path):
+    observer.schedule(handler, str(root), recursive=True)
+    try:
+        observer.start()
+    except BaseException:
+        observer.stop()
+        raise
+    return observer
