@@ -104,3 +104,16 @@ def test_check_dry_run_and_json(cli, vault):
     (root / "Topics/bad.md").write_text(stub())
     assert cli("sync", str(root)).code == 0
     assert cli("sync", str(root), "--check").code == 0
+
+
+def test_new_comments_out_the_rival_of_a_key_it_sets(cli, vault):
+    root = vault()
+    (root / "Templates").mkdir()
+    (root / "Templates/System Design Stub.md").write_text(
+        '---\ntags: [system-design/stub]\ntopic: "{{title}}"\ndau: 10M   # daily users\n'
+        '# mau: 300M  # monthly\nread-write-ratio: "10:1"\n---\n')
+    assert cli("new", "Feed", "--vault", str(root), "--mau", "1B", "--daily-active", "20%", "--reads", "5B/day").code == 0
+    props = yaml.safe_load((root / "Topics/Feed.md").read_text().split("---")[1])
+    assert props == {"tags": ["system-design/stub"], "topic": "Feed", "mau": "1B", "daily-active": "20%",
+                     "reads": "5B/day"}
+    assert "# dau: 10M   # daily users" in (root / "Topics/Feed.md").read_text()

@@ -77,7 +77,11 @@ def fill_template(template: str, title: str, props: dict[str, str], now: dt.date
     values = {"title": title, "date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M")}
     yaml_text = _fill(template[span.yaml_start:span.yaml_end], values, escape=True)
     for key, value in props.items():
-        yaml_text = set_property(yaml_text, normalise_key(key), value)
+        key = normalise_key(key)
+        for rival in _RIVALS.get(key, ()):
+            if normalise_key(rival) not in map(normalise_key, props):
+                yaml_text = comment_out(yaml_text, rival)
+        yaml_text = set_property(yaml_text, key, value)
     try:
         frontmatter.load(yaml_text, settings.max_frontmatter_bytes)
     except frontmatter.FrontmatterError as error:
@@ -114,6 +118,18 @@ def set_property(yaml_text: str, key: str, value: str) -> str:
             return yaml_text[: match.start()] + line + yaml_text[end:]
     newline = "" if not yaml_text or yaml_text.endswith("\n") else "\n"
     return f"{yaml_text}{newline}{key}: {scalar}\n"
+
+
+# Keys that say the same thing another way: setting one comments out the other.
+_RIVALS = {
+    "dau": ("mau", "daily-active"), "mau": ("dau",), "daily-active": ("dau",),
+    "reads": ("read-write-ratio",), "read-write-ratio": ("reads",),
+}
+
+
+def comment_out(yaml_text: str, key: str) -> str:
+    """Turn an active `key: ...` line into `# key: ...` (a one-line value)."""
+    return re.sub(rf"^(?={re.escape(key)}[ \t]*:)", "# ", yaml_text, count=1, flags=re.MULTILINE)
 
 
 def _yaml_scalar(value: str) -> str:
