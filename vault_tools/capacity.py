@@ -1,6 +1,6 @@
 """The capacity engine, pure: a stub's properties → a `CapacityReport`.
 
-`build_report` reads the numbers (`inputs.read_inputs`), works out traffic,
+`build_report` reads the numbers (`capacity_inputs.read_inputs`), works out traffic,
 storage, bandwidth, cache and servers, then the SLA, growth and cost, and
 records every step of the working, every default used and every problem.
 Unknown inputs give unknown figures (None), never an exception.
@@ -10,35 +10,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
+from vault_tools.capacity_inputs import Inputs, Insight, Step, read_inputs
 from vault_tools.cost import CostInputs, CostReport, PriceTable, default_prices, estimate
-from vault_tools.inputs import Inputs, read_inputs
-from vault_tools.outlook import Growth, Sla, project, service_level
+from vault_tools.growth import Growth, project
 from vault_tools.problems import Problem
+from vault_tools.sla import Sla, service_level
 from vault_tools.quantity import (
-    DAY, human_bytes, human_count, human_percent, human_rate, significant,
+    DAY, commas, human_bytes, human_count, human_percent, human_rate, significant,
 )
 
 HEADROOM = 0.7  # run app instances at 70% of what one serves at peak
 MIN_INSTANCES = 2  # one can fail or be deployed while the other serves
 HOT_DAYS = 30
-
-
-@dataclass(frozen=True)
-class Step:
-    """One line of the whiteboard working, e.g. `Write QPS: 150M DAU × 2 ÷ 86,400 s ≈ 3.47K/s`."""
-
-    label: str
-    working: str
-
-
-@dataclass(frozen=True)
-class Insight:
-    """A callout for the note: `kind` is the Obsidian callout type."""
-
-    kind: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +63,7 @@ class Storage:
     hot: float | None
     cold: float | None
     text_total: float | None
+    media_total: float | None
 
 
 @dataclass(frozen=True)
@@ -106,8 +92,14 @@ class CapacityReport:
     cost: CostReport
     steps: list[Step] = field(default_factory=list)
     insights: list[Insight] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
+    capacity_assumptions: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def assumptions(self) -> list[str]:
+        """Every default and rule used: capacity, SLA, growth, then cost."""
+        return [*self.capacity_assumptions, *self.sla.assumptions, *self.growth.assumptions,
+                *self.cost.assumptions]
 
     def to_json(self) -> dict:
         """The `capacity --json` object: base units (per second, bytes, USD)."""
@@ -120,7 +112,7 @@ class CapacityReport:
             "storage_bytes_per_day": s.per_day, "storage_bytes_per_month": s.per_month,
             "storage_bytes_per_year": s.per_year, "storage_bytes_total": s.total,
             "storage_bytes_total_replicated": s.total_replicated,
-            "storage_media_bytes_per_day": s.media_per_day,
+            "storage_media_bytes_per_day": s.media_per_day, "storage_media_bytes_total": s.media_total,
             "storage_bytes_hot": s.hot, "storage_bytes_cold": s.cold,
             "ingress_bytes_per_second": b.ingress, "egress_bytes_per_second": b.egress,
             "peak_ingress_bytes_per_second": b.peak_ingress, "peak_egress_bytes_per_second": b.peak_egress,
@@ -150,12 +142,11 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     cache = _cache(inputs, traffic, steps)
     instances = _instances(inputs, traffic, steps)
     sla = service_level(inputs, traffic.writes, traffic.reads)
-    growth = project(inputs, _figures(traffic, storage, bandwidth, cache), instances_for=_instances_at(inputs))
+    growth = project(inputs.growth, _figures(traffic, storage, bandwidth, cache), _instances_at(inputs))
     cost = estimate(_cost_inputs(inputs, traffic, storage, bandwidth, cache, instances),
                     default_prices() if prices is None else prices)
-    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic), *sla.assumptions,
-                   *growth.assumptions, *cost.assumptions]
-    insights = _insights(traffic, storage, bandwidth, growth) + sla.insights
+    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic)]
+    insights = _insights(traffic, storage, growth)
     return CapacityReport(topic, inputs, traffic, storage, bandwidth, cache, instances, sla, growth, cost,
                           steps, insights, assumptions, [*working.problems, *cost.problems])
 
@@ -167,15 +158,17 @@ def _times(value: float | None, factor: float) -> float | None:
 def _traffic(inputs: Inputs, steps: list[Step]) -> Traffic:
     factor = inputs.peak_factor
     peak_writes, peak_reads = _times(inputs.writes, factor), _times(inputs.reads, factor)
-    for label, average, peak in (("Peak writes", inputs.writes, peak_writes), ("Peak reads", inputs.reads, peak_reads)):
+    for label, average, peak in (("Peak writes", inputs.writes, peak_writes),
+                                 ("Peak reads", inputs.reads, peak_reads)):
         if average is not None:
-            steps.append(Step(label, f"{human_rate(average)} × {significant(factor)} (peak-factor) ≈ {human_rate(peak)}"))
+            working = f"{human_rate(average)} × {significant(factor)} (peak-factor) ≈ {human_rate(peak)}"
+            steps.append(Step(label, working))
     return Traffic(inputs.dau, inputs.writes, inputs.reads, peak_writes, peak_reads)
 
 
 def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Storage:
     if traffic.writes is None:
-        return Storage(*([None] * 10))
+        return Storage(*([None] * 11))
     writes_per_day = traffic.writes * DAY
     text = writes_per_day * inputs.write_size
     media = writes_per_day * inputs.media_share * inputs.media_size
@@ -183,19 +176,32 @@ def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Storage:
     days = inputs.retention / DAY
     total = per_day * days
     hot = per_day * min(days, HOT_DAYS)
-    steps.append(Step("Writes per day", f"{human_rate(traffic.writes)} × 86,400 s ≈ {human_count(writes_per_day)}"))
-    steps.append(Step("Text per day", f"{human_count(writes_per_day)} × {human_bytes(inputs.write_size)} "
-                                      f"≈ {human_bytes(text)}"))
+    storage = Storage(text, media, per_day, per_day * 30, per_day * 365, total, total * inputs.replication,
+                      hot, total - hot, text * days, media * days)
+    steps += _storage_steps(inputs, writes_per_day, storage, days)
+    return storage
+
+
+def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days: float) -> list[Step]:
+    writes, per_day = human_count(writes_per_day), human_bytes(storage.per_day)
+    text = human_bytes(storage.text_per_day)
+    steps = [Step("Writes per day", f"{human_rate(inputs.writes)} × 86,400 s ≈ {writes}"),
+             Step("Text per day", f"{writes} × {human_bytes(inputs.write_size)} ≈ {text}")]
     if inputs.media_share:
-        steps.append(Step("Media per day", f"{human_count(writes_per_day)} × {human_percent(inputs.media_share)} × "
-                                           f"{human_bytes(inputs.media_size)} ≈ {human_bytes(media)}"))
-        steps.append(Step("Storage per day", f"{human_bytes(text)} + {human_bytes(media)} ≈ {human_bytes(per_day)}"))
-    steps.append(Step("Storage per year", f"{human_bytes(per_day)} × 365 ≈ {human_bytes(per_day * 365)}"))
-    steps.append(Step("Over retention", f"{human_bytes(per_day)} × {significant(days)} days ≈ {human_bytes(total)}"
-                                        f"; × {significant(inputs.replication)} replicas ≈ "
-                                        f"{human_bytes(total * inputs.replication)}"))
-    return Storage(text, media, per_day, per_day * 30, per_day * 365, total, total * inputs.replication,
-                   hot, total - hot, text * days)
+        media = human_bytes(storage.media_per_day)
+        steps += [Step("Media per day", f"{writes} × {human_percent(inputs.media_share)} × "
+                                        f"{human_bytes(inputs.media_size)} ≈ {media}"),
+                  Step("Storage per day", f"{text} + {media} ≈ {per_day}")]
+    replicas = significant(inputs.replication)
+    return steps + [
+        Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}"),
+        Step("Over retention", f"{per_day} × {_days(days)} days ≈ {human_bytes(storage.total)}; "
+                               f"× {replicas} replicas ≈ {human_bytes(storage.total_replicated)}"),
+    ]
+
+
+def _days(days: float) -> str:
+    return commas(days) if float(days).is_integer() else significant(days)
 
 
 def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth:
@@ -204,13 +210,14 @@ def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth
     media = inputs.media_share * inputs.media_size
     ingress = _times(traffic.writes, inputs.write_size + media)
     egress = _times(traffic.reads, inputs.read_size + media)
-    extra = f" + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_size)}" if media else ""
+    size_in, size_out = human_bytes(inputs.write_size), human_bytes(inputs.read_size)
+    if media:
+        extra = f" + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_size)}"
+        size_in, size_out = f"({size_in}{extra})", f"({size_out}{extra})"
     if ingress is not None:
-        steps.append(Step("Ingress", f"{human_rate(traffic.writes)} × ({human_bytes(inputs.write_size)}{extra}) "
-                                     f"≈ {human_bytes(ingress)}/s"))
+        steps.append(Step("Ingress", f"{human_rate(traffic.writes)} × {size_in} ≈ {human_bytes(ingress)}/s"))
     if egress is not None:
-        steps.append(Step("Egress", f"{human_rate(traffic.reads)} × ({human_bytes(inputs.read_size)}{extra}) "
-                                    f"≈ {human_bytes(egress)}/s"))
+        steps.append(Step("Egress", f"{human_rate(traffic.reads)} × {size_out} ≈ {human_bytes(egress)}/s"))
     return Bandwidth(ingress, egress, _times(ingress, inputs.peak_factor), _times(egress, inputs.peak_factor))
 
 
@@ -220,12 +227,13 @@ def _cache(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> float | None:
         return None
     reads_per_day = traffic.reads * DAY
     cache = inputs.cache_hot * reads_per_day * inputs.read_size
-    steps.append(Step("Cache", f"{human_percent(inputs.cache_hot)} × {human_count(reads_per_day)} reads/day × "
-                               f"{human_bytes(inputs.read_size)} ≈ {human_bytes(cache)}"))
+    working = (f"{human_percent(inputs.cache_hot)} × {human_count(reads_per_day)} reads/day × "
+               f"{human_bytes(inputs.read_size)} ≈ {human_bytes(cache)}")
+    steps.append(Step("Cache", working))
     return cache
 
 
-def _instances_at(inputs: Inputs):
+def _instances_at(inputs: Inputs) -> Callable[[float | None], int | None]:
     """Instances for a peak: ceil(peak ÷ (server-rps × 70%)), at least 2."""
     def instances(peak: float | None) -> int | None:
         if peak is None:
@@ -237,8 +245,9 @@ def _instances_at(inputs: Inputs):
 def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> int | None:
     count = _instances_at(inputs)(traffic.peak_total)
     if count is not None:
-        steps.append(Step("App instances", f"{human_rate(traffic.peak_total)} ÷ ({human_count(inputs.server_rps)}/s × "
-                                           f"{HEADROOM:.0%}) → {count} (at least {MIN_INSTANCES})"))
+        working = (f"{human_rate(traffic.peak_total)} ÷ ({human_rate(inputs.server_rps)} × {HEADROOM:.0%}) "
+                   f"→ {count:,} (at least {MIN_INSTANCES})")
+        steps.append(Step("App instances", working))
     return count
 
 
@@ -253,14 +262,14 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                  cache: float | None, instances: int | None) -> CostInputs:
     return CostInputs(inputs.cloud, inputs.components, storage.media_per_day, storage.text_total,
                       inputs.retention / DAY, bandwidth.egress, instances, cache, traffic.peak_reads,
-                      traffic.peak_writes, bandwidth.peak_ingress, traffic.writes, inputs.read_size,
-                      inputs.write_size)
+                      traffic.peak_writes, traffic.writes, inputs.read_size, inputs.write_size)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
     notes = ["day = 86,400 s; month = 30 days (2,592,000 s); year = 365 days; decimal units (1 KB = 1,000 B)",
              f"hot storage = the last {HOT_DAYS} days; the rest is cold",
-             f"app instances run at {HEADROOM:.0%} of server-rps at peak, at least {MIN_INSTANCES} for redundancy",
+             f"app instances run at {HEADROOM:.0%} of server-rps at peak, "
+             f"at least {MIN_INSTANCES} for redundancy",
              "cache holds read-size objects only; media is served from object storage / CDN"]
     if inputs.media_share:
         notes.append("the media-share of writes and of reads also moves media-size (ingress and egress)")
@@ -269,20 +278,25 @@ def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
     return notes
 
 
-def _insights(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, growth: Growth) -> list[Insight]:
-    insights = []
-    ratio = traffic.read_write_ratio
-    if ratio is not None and ratio >= 10:
-        insights.append(Insight("important", f"Read-heavy {significant(ratio)}:1 → cache first, "
-                                             "read replicas, CDN for static and media reads"))
-    elif ratio is not None and ratio <= 1:
-        insights.append(Insight("important", f"Write-heavy (1:{significant(1 / ratio) if ratio else '∞'} "
-                                             "read:write) → append-only storage, partition by key, "
-                                             "a queue to absorb peaks"))
+def _insights(traffic: Traffic, storage: Storage, growth: Growth) -> list[Insight]:
+    insights = _ratio_insight(traffic.read_write_ratio)
     if storage.per_day and storage.media_per_day and storage.media_per_day / storage.per_day > 0.5:
-        share = storage.media_per_day / storage.per_day
-        insights.append(Insight("tip", f"Media is {human_percent(round(share, 3))} of storage → object storage "
-                                       "+ CDN; the database keeps only metadata"))
-    insights += [Insight("warning", f"{limit.label} already exceeded: {limit.shown_now} > {limit.shown_limit} "
-                                    f"→ {limit.remedy}") for limit in growth.limits if limit.exceeded]
+        share = human_percent(round(storage.media_per_day / storage.per_day, 3))
+        insights.append(Insight("tip", f"Media is {share} of storage → object storage + CDN; "
+                                       "the database keeps only metadata"))
+    for limit in growth.limits:
+        if limit.exceeded:
+            insights.append(Insight("warning", f"{limit.label} already exceeded: {limit.shown_now} > "
+                                               f"{limit.shown_limit} → {limit.remedy}"))
     return insights
+
+
+def _ratio_insight(ratio: float | None) -> list[Insight]:
+    if ratio is None or 1 < ratio < 10:
+        return []
+    if ratio >= 10:
+        return [Insight("important", f"Read-heavy {significant(ratio)}:1 → cache first, read replicas, "
+                                     "CDN for static and media reads")]
+    writes_per_read = significant(1 / ratio) if ratio else "∞"
+    return [Insight("important", f"Write-heavy (1:{writes_per_read} read:write) → append-only storage, "
+                                 "partition by key, a queue to absorb peaks")]

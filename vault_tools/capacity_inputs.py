@@ -10,7 +10,7 @@ from vault_tools.problems import Problem
 from vault_tools.quantity import (
     PER_USER_RATE, Quantity, Reading, commas, human_bytes, human_count, human_percent, human_rate,
     read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate,
-    read_ratio, read_size, read_throughput, shown, significant,
+    read_ratio, read_size, read_throughput, shown, significant, YEAR,
 )
 
 CLOUDS = ("azure", "aws")
@@ -114,9 +114,9 @@ def read_inputs(props: Mapping[str, object]) -> tuple[Inputs, Working]:
     media_share, media_size = _media(r)
     return Inputs(
         dau=dau, writes=writes, reads=reads, write_size=write_size,
-        read_size=read_bytes.value if read_bytes else write_size,
+        read_size=write_size if read_bytes is None else read_bytes.value,
         media_share=media_share, media_size=media_size,
-        retention=r.value("retention", read_duration, 5 * 365 * 86_400.0, "5 years"),
+        retention=r.value("retention", read_duration, 5 * YEAR, "5 years"),
         peak_factor=r.value("peak-factor", read_factor, 2.0, "2"),
         replication=r.value("replication", read_factor, 3.0, "3"),
         cache_hot=r.value("cache-hot", read_fraction, 0.2, "20%"),
@@ -141,8 +141,9 @@ def _dau(r: _Reader) -> float | None:
     if mau is None:
         return None
     share = r.value("daily-active", read_fraction, 0.5, "50%")
-    r.step("DAU", f"{human_count(mau.value)} MAU × {human_percent(share)} daily-active ≈ {human_count(mau.value * share)}")
-    return mau.value * share
+    dau = mau.value * share
+    r.step("DAU", f"{human_count(mau.value)} MAU × {human_percent(share)} daily-active ≈ {human_count(dau)}")
+    return dau
 
 
 def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
@@ -153,8 +154,8 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     amount = rate.value * rate.per
     label = key.capitalize()
     if rate.unit != PER_USER_RATE:
-        working = f"{human_count(amount)} {key} ÷ {commas(rate.per)} s" if rate.per != 1 else f"{rate.text} (given)"
-        r.step(label, f"{working} ≈ {human_rate(rate.value)}")
+        given = f"{rate.text} (given)" if rate.per == 1 else f"{human_count(amount)} {key} ÷ {commas(rate.per)} s"
+        r.step(label, f"{given} ≈ {human_rate(rate.value)}")
         return rate.value
     if dau is None:
         r.working.problems.append(Problem(f"`{key}` is per user, but there is no `dau` (or `mau`)", key=key,

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from vault_tools.problems import Problem
 from vault_tools.quantity import (
-    MONTH, human_bytes, human_count, human_money, human_rate, read_size,
+    MONTH, human_bytes, human_count, human_rate, read_size,
 )
 
 PRICE_NOTE = Path("Capacity") / "Cloud Prices.md"
-CLOUDS = ("azure", "aws")
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
 HOT_DAYS = 30
 COOL_DAYS = 365
@@ -102,7 +101,9 @@ def _add_row(cells: list[str], columns: dict[str, int], number: int,
         problems.append(Problem(f"line {number}: expected {max(columns.values()) + 1} cells, "
                                 f"found {len(cells)}", kind="prices", hint=ROW_EXAMPLE))
         return
-    get = lambda column: cells[columns[column]].strip("` ") if column in columns else ""  # noqa: E731
+    def get(column: str) -> str:
+        return cells[columns[column]].strip("` ") if column in columns else ""
+
     cloud, item, raw_price = get("cloud").lower(), get("item").lower(), get("price")
     usd = _usd(raw_price)
     if not cloud or not item or usd is None:
@@ -153,7 +154,6 @@ class CostInputs:
     cache_bytes: float | None
     peak_reads: float | None
     peak_writes: float | None
-    peak_ingress: float | None
     writes: float | None
     read_size: float
     write_size: float
@@ -218,14 +218,15 @@ class _Pricer:
 
 
 def _line(key: str, label: str, amount: float | None, amount_text: str,
-          price: Price | None, per: str, why_unknown: str = "") -> CostLine:
-    """`amount` units × `price`; unknown when either is."""
+          price: _Pricer, item: str, per: str, why_unknown: str = "") -> CostLine:
+    """`amount` units of `item` × its price; unknown when either is (the
+    price is only looked up, and missed, when the amount is known)."""
     if amount is None:
         return CostLine(key, label, None, why_unknown or "needs figures that are unknown")
-    if price is None:
+    found = price(item, per)
+    if found is None:
         return CostLine(key, label, None, f"{amount_text} × (no price)")
-    return CostLine(key, label, amount * price.usd,
-                    f"{amount_text} × ${price.usd:g}/{per}", (price,))
+    return CostLine(key, label, amount * found.usd, f"{amount_text} × ${found.usd:g}/{per}", (found,))
 
 
 def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -241,27 +242,23 @@ def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
         if tier_days <= 0:
             continue
         stored = inputs.media_per_day * tier_days
-        text = f"{human_bytes(inputs.media_per_day)}/day × {tier_days:g} days = {_gb(stored)}"
+        text = f"{human_bytes(inputs.media_per_day)}/day × {tier_days:,g} days = {human_bytes(stored)}"
         lines.append(_line(f"storage_{tier}", f"Object storage, {tier} ({ages})", stored / GB, text,
-                           price(f"blob-{tier}", "GB-month"), "GB-month"))
+                           price, f"blob-{tier}", "GB-month"))
     return lines
-
-
-def _gb(size: float) -> str:
-    return f"{human_count(size / GB)} GB"
 
 
 def _egress_line(inputs: CostInputs, price: _Pricer) -> CostLine:
     monthly = None if inputs.egress is None else inputs.egress * MONTH
-    text = "" if monthly is None else f"{human_bytes(inputs.egress)}/s × 30 days = {_gb(monthly)}"
+    text = "" if monthly is None else f"{human_bytes(inputs.egress)}/s × 30 days = {human_bytes(monthly)}"
     return _line("egress", "Internet egress", None if monthly is None else monthly / GB, text,
-                 price("egress", "GB"), "GB", "reads unknown")
+                 price, "egress", "GB", "reads unknown")
 
 
 def _compute_line(inputs: CostInputs, price: _Pricer) -> CostLine:
     count = inputs.instances
-    return _line("compute", "App instances", count, f"{count} instances", price("vm", "instance-month"),
-                 "instance-month", "QPS unknown")
+    text = "" if count is None else f"{count:,} instances"
+    return _line("compute", "App instances", count, text, price, "vm", "instance-month", "QPS unknown")
 
 
 def _cache_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -301,9 +298,10 @@ def _database_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     else:
         throughput, storage_item, label = _sql_vcores, "sql-storage", "Database storage"
     stored = None if inputs.db_bytes is None else inputs.db_bytes / GB
-    text = "" if inputs.db_bytes is None else f"{_gb(inputs.db_bytes)} kept over the retention"
+    text = "" if inputs.db_bytes is None else f"{human_bytes(inputs.db_bytes)} kept over the retention"
     return [throughput(inputs, price),
-            _line("database_storage", label, stored, text, price(storage_item, "GB-month"), "GB-month")]
+            _line("database_storage", label, stored, text, price, storage_item, "GB-month",
+                  "writes unknown")]
 
 
 def _kb(size: float, per: float = 1e3) -> int:
@@ -318,9 +316,10 @@ def _cosmos(inputs: CostInputs, price: _Pricer) -> CostLine:
     rus = reads * _kb(inputs.read_size) + writes * 5 * _kb(inputs.write_size)
     rus = max(400, math.ceil(rus / 100) * 100)
     text = (f"({human_rate(reads)} × {_kb(inputs.read_size)} RU + {human_rate(writes)} × "
-            f"{5 * _kb(inputs.write_size)} RU) = {human_count(rus)} RU/s = {human_count(rus / 100)} × 100 RU/s")
+            f"{5 * _kb(inputs.write_size)} RU) = {human_count(rus)} RU/s "
+            f"= {human_count(rus / 100)} × 100 RU/s")
     return _line("database", "Cosmos DB throughput", rus / 100, text,
-                 price("nosql-ru", "100 RU/s-month"), "100 RU/s-month")
+                 price, "nosql-ru", "100 RU/s-month")
 
 
 def _dynamodb(inputs: CostInputs, price: _Pricer) -> CostLine:
@@ -348,8 +347,7 @@ def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
     peak = (inputs.peak_writes or 0.0) + (inputs.peak_reads or 0.0)
     vcores = max(2, math.ceil(peak / QUERIES_PER_VCORE))
     text = f"{human_rate(peak)} ÷ 1K queries/s per vCore = {vcores} vCores"
-    return _line("database", "SQL database compute", vcores, text, price("sql-vcore", "vCore-month"),
-                 "vCore-month")
+    return _line("database", "SQL database compute", vcores, text, price, "sql-vcore", "vCore-month")
 
 
 def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -361,36 +359,40 @@ def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     if inputs.cloud == "aws":
         text = f"{human_count(messages)} messages × 3 requests (send, receive, delete) ÷ 1M"
         return [_line("queue", "SQS requests", messages * 3 / 1e6, text,
-                      price("queue-requests", "million requests"), "million requests")]
-    units = max(1, math.ceil((inputs.peak_writes or 0.0) / 1_000), math.ceil((inputs.peak_ingress or 0.0) / 1e6))
-    unit_price, event_price = price("queue-unit", "throughput unit-month"), price("queue-events", "million events")
-    text = f"{units} throughput units + {human_count(messages)} events/month"
+                      price, "queue-requests", "million requests")]
+    peak = inputs.peak_writes or 0.0
+    units = max(1, math.ceil(peak / 1_000), math.ceil(peak * inputs.write_size / 1e6))
+    unit_price = price("queue-unit", "throughput unit-month")
+    event_price = price("queue-events", "million events")
+    text = f"{units} throughput units + {human_count(messages)} events"
     if unit_price is None or event_price is None:
-        return [CostLine("queue", "Event Hubs", None, text)]
+        return [CostLine("queue", "Event Hubs", None, text + " × (no price)")]
     usd = units * unit_price.usd + messages / 1e6 * event_price.usd
-    formula = f"{units} TU × ${unit_price.usd:g} + {human_count(messages / 1e6)}M events × ${event_price.usd:g}"
+    formula = (f"{human_rate(peak)} peak ÷ 1K events/s = {units} TU × ${unit_price.usd:g} + "
+               f"{human_count(messages)} events × ${event_price.usd:g}/million")
     return [CostLine("queue", "Event Hubs", usd, formula, (unit_price, event_price))]
 
 
 def _assumptions(inputs: CostInputs) -> list[str]:
-    notes = [f"cost: {inputs.cloud} list prices from the vault's Cloud Prices note, 30-day month; "
+    notes = [f"{inputs.cloud} list prices from the vault's Cloud Prices note, 30-day month; "
              "free allowances and volume tiers below the first are ignored (an upper bound)"]
     if inputs.media_per_day:
-        notes.append("cost: media in object storage by age — hot = last 30 days, cool = 30 days to 1 year, "
+        notes.append("media in object storage by age — hot = last 30 days, cool = 30 days to 1 year, "
                      "archive = older; the storage price includes the cloud's own redundancy")
-    notes.append("cost: text (write-size) lives in the database; media in object storage")
+    notes.append("text (write-size) lives in the database; media in object storage")
     if _wants(inputs, "nosql", default=False):
-        notes.append("cost: Cosmos DB 1 RU per KB read and 5 RU per KB written at peak, at least 400 RU/s"
+        notes.append("Cosmos DB 1 RU per KB read and 5 RU per KB written at peak, at least 400 RU/s"
                      if inputs.cloud == "azure" else
-                     "cost: DynamoDB provisioned, 1 WCU per KB written/s, 1 RCU per 4 KB read/s at peak")
+                     "DynamoDB provisioned, 1 WCU per KB written/s, 1 RCU per 4 KB read/s at peak")
     else:
-        notes.append(f"cost: SQL primary sized at {QUERIES_PER_VCORE:,} queries/s per vCore at peak, "
+        notes.append(f"SQL primary sized at {QUERIES_PER_VCORE:,} queries/s per vCore at peak, "
                      "at least 2 vCores; read replicas and HA standby not included")
     if inputs.cache_bytes and _wants(inputs, "cache", default=True):
-        notes.append("cost: cache = cheapest node size that holds the cache bytes, each shard a primary + replica")
+        notes.append("cache = cheapest node size that holds the cache bytes, each shard a primary + replica")
     if "queue" in inputs.components:
-        notes.append("cost: one queue message per write; " + (
+        notes.append("one queue message per write; " + (
             "SQS 3 requests per message" if inputs.cloud == "aws" else
-            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s at peak"))
+            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s of write-size at peak; "
+            "media does not pass through the queue"))
     return notes
 

@@ -269,11 +269,11 @@ def _fraction_of(plain: float | str | None) -> float | None:
         if number is None:
             return None
         if match["pct"]:
-            return number / 100
+            return round(number / 100, 12)  # 99.99 / 100 is 0.99989999…; keep what was written
         plain = number
     if plain is None:
         return None
-    return plain if plain <= 1 else plain / 100
+    return plain if plain <= 1 else round(plain / 100, 12)
 
 
 def read_fraction(key: str, value: object) -> Reading:
@@ -321,28 +321,27 @@ def read_growth(key: str, value: object) -> Reading:
     match = _GROWTH.fullmatch(plain) if isinstance(plain, str) else None
     if not match or match["period"].lower() not in _PERIODS:
         return problem(key, value)
-    amount = match["amount"].strip()
-    factor = _factor_of_growth(amount)
-    if factor is None or factor <= 0:
+    rate = _rate_of_growth(match["amount"].strip())
+    if rate is None or rate <= -1:
         return problem(key, value)
     periods_per_year = YEAR / _PERIODS[match["period"].lower()]
     try:
-        yearly = factor ** periods_per_year - 1
+        yearly = rate if periods_per_year == 1 else (1 + rate) ** periods_per_year - 1
     except OverflowError:
         return problem(key, value)
     return _finish(key, value, yearly, GROWTH, at_least=-1.0)
 
 
-def _factor_of_growth(amount: str) -> float | None:
-    """`40%` → 1.4; `2x` → 2.0 (the multiplier over one period)."""
+def _rate_of_growth(amount: str) -> float | None:
+    """Growth over one period: `40%` → 0.4; `2x` → 1.0 (doubling)."""
     if amount.lower().endswith(("x", "×")):
         number = _number(amount[:-1].strip())
-        return number
+        return None if number is None else number - 1
     match = _PERCENT.fullmatch(amount)
     if not match or not match["pct"]:
         return None
     number = _number(match["num"])
-    return None if number is None else 1 + number / 100
+    return None if number is None else number / 100
 
 
 # Showing numbers: three significant digits, decimal units, "—" for unknown.

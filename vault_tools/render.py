@@ -1,4 +1,4 @@
-"""Render stage, pure: (note, settings, scaffolds) → the note's new text.
+"""Render stage, pure: (note, context) → the note's new text.
 
 A stub is expanded once into the 13 sections; a topic only has its live
 blocks refreshed. Text outside live blocks is never changed.
@@ -6,46 +6,50 @@ blocks refreshed. Text outside live blocks is never changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from vault_tools import blocks, frontmatter, live
 from vault_tools.note import STUB, TOPIC, Note
 from vault_tools.problems import Problem
 from vault_tools.sections import LIVE_LINE, ONCE_LINE, Scaffolds, heading
-from vault_tools.settings import Settings
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A note's new text (None: nothing to do) and what was found on the way."""
+    """A note's new text (None: nothing to do), what was found on the way,
+    and the topic it was rendered as (None for notes that are not topics)."""
 
     text: str | None
-    problems: list[Problem]
+    problems: list[Problem] = field(default_factory=list)
     action: str = ""
+    topic: live.Topic | None = None
 
 
-def render(note: Note, settings: Settings, scaffolds: Scaffolds) -> Rendered:
+def render(note: Note, context: live.Context, scaffolds: Scaffolds) -> Rendered:
     """Expand a stub, refresh a topic; other notes are left as they are."""
-    if note.kind == STUB:
-        result = expand(note, settings, scaffolds)
-    elif note.kind == TOPIC:
-        result = refresh(note, settings)
-    else:
-        return Rendered(None, [])
-    problems = [replace(p, path=note.path) if p.path is None else p for p in result.problems]
-    return replace(result, problems=problems)
+    if note.kind not in (STUB, TOPIC):
+        return Rendered(None)
+    topic = live.Topic(note, context)
+    result = expand(topic, scaffolds) if note.kind == STUB else refresh(topic)
+    found = result.problems + topic.problems + topic.capacity.problems
+    problems = [replace(p, path=note.path) if p.path is None else p for p in _unique(found)]
+    return replace(result, problems=problems, topic=topic)
 
 
-def expand(note: Note, settings: Settings, scaffolds: Scaffolds) -> Rendered:
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def expand(topic: live.Topic, scaffolds: Scaffolds) -> Rendered:
     """The stub with its tag swapped, its body kept, and the 13 sections after it."""
+    note, settings = topic.note, topic.context.settings
     try:
         yaml_text = frontmatter.swap_tag(note.yaml_text, settings.trigger_tag, settings.topic_tag,
                                          settings.max_frontmatter_bytes)
     except frontmatter.FrontmatterError as error:
         return Rendered(None, [Problem(str(error), kind="frontmatter", hint=error.hint)])
     span = note.span
-    topic = live.Topic(note, settings)
-    sections = [_section(number, scaffolds.texts[number - 1], topic, settings) for number in range(1, 14)]
+    sections = [_section(number, scaffolds.texts[number - 1], topic) for number in range(1, 14)]
     generated = "\n\n".join(sections) + "\n"
     nl = note.newline
     head = note.text[: span.yaml_start] + yaml_text + note.text[span.yaml_end: span.body_start]
@@ -57,7 +61,7 @@ def expand(note: Note, settings: Settings, scaffolds: Scaffolds) -> Rendered:
     return Rendered(head + body + generated.replace("\n", nl), [], "expanded")
 
 
-def _section(number: int, scaffold: str, topic: live.Topic, settings: Settings) -> str:
+def _section(number: int, scaffold: str, topic: live.Topic) -> str:
     live_text = live.generator_for(topic, live.LIVE)
     once_text = live.generator_for(topic, live.ONCE)
     parts: list[str] = []
@@ -69,7 +73,7 @@ def _section(number: int, scaffold: str, topic: live.Topic, settings: Settings) 
         position = marker.end()
     parts.append(_fill_once(scaffold[position:], topic, once_text))
     body = "".join(parts).strip("\n")
-    return heading(number, settings.heading_icons) + ("\n\n" + body if body else "")
+    return heading(number, topic.context.settings.heading_icons) + ("\n\n" + body if body else "")
 
 
 def _fill_once(text: str, topic: live.Topic, once_text) -> str:
@@ -77,8 +81,8 @@ def _fill_once(text: str, topic: live.Topic, once_text) -> str:
     return ONCE_LINE.sub(lambda m: (once_text(m["name"]) or "").rstrip("\n"), text)
 
 
-def refresh(note: Note, settings: Settings) -> Rendered:
+def refresh(topic: live.Topic) -> Rendered:
     """Re-render the topic's live blocks that this version knows."""
-    generate = live.generator_for(live.Topic(note, settings), live.LIVE)
-    text, problems = blocks.refresh(note.text, generate, note.newline)
+    note = topic.note
+    text, problems = blocks.refresh(note.text, live.generator_for(topic, live.LIVE), note.newline)
     return Rendered(text if text != note.text else None, problems, "updated")

@@ -41,6 +41,10 @@ class Settings:
     # From .obsidian/app.json:
     ignore: tuple[str, ...] = field(default_factory=tuple)  # userIgnoreFilters
     markdown_links: bool = False  # useMarkdownLinks
+    new_link_format: str = "shortest"  # newLinkFormat: shortest | relative | absolute
+
+
+_FROM_OBSIDIAN = ("ignore", "markdown_links", "new_link_format")
 
 
 def is_vault(root: Path) -> bool:
@@ -95,7 +99,7 @@ def _read_settings_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
 
 def _apply(values: dict[str, object], problems: list[Problem]) -> Settings:
     defaults = Settings()
-    known = {f.name: f for f in fields(Settings) if f.name not in ("ignore", "markdown_links")}
+    known = {f.name: f for f in fields(Settings) if f.name not in _FROM_OBSIDIAN}
     changes: dict[str, object] = {}
     for raw_key, value in values.items():
         name = str(raw_key).replace("-", "_")
@@ -139,6 +143,7 @@ def _with_obsidian_settings(root: Path, settings: Settings, problems: list[Probl
         stub_template=settings.stub_template or f"{templates}/System Design Stub.md",
         ignore=tuple(item for item in ignore if isinstance(item, str) and item.strip()),
         markdown_links=app.get("useMarkdownLinks") is True,
+        new_link_format=app.get("newLinkFormat") if app.get("newLinkFormat") in ("relative", "absolute") else "shortest",
     )
 
 

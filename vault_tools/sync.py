@@ -1,7 +1,8 @@
-"""The pipeline: scan → parse → render → write.
+"""The pipeline: scan → parse → index → render → write.
 
 `sync` runs it once over the whole vault; the watcher keeps one `Pipeline`
-and runs it over the paths that changed. Same code, same results.
+and runs it over the paths that changed, plus the notes whose cross-topic
+blocks depend on them. Same code, same results.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault_tools import blocks, problems_note, scan, write
+from vault_tools.cost import PRICE_NOTE as _PRICE_PATH
+from vault_tools.cost import default_prices, parse_prices
+from vault_tools.crosslinks import Crosslinks
+from vault_tools.index import TopicFacts, topic_facts
+from vault_tools.library import CATALOG_NOTE, CAPACITY, LibraryNote, aliases, library_note, load_catalog
+from vault_tools.links import LinkStyle, Resolver
+from vault_tools.live import Context
 from vault_tools.note import STUB, TOPIC, Note, parse
 from vault_tools.problems import Problem
 from vault_tools.render import render
-from vault_tools.sections import load_scaffolds
-from vault_tools.settings import load_settings
+from vault_tools.sections import load_scaffolds, package_template
+from vault_tools.settings import SETTINGS_FILE, load_settings
 
 
 @dataclass(frozen=True)
@@ -47,78 +55,205 @@ class SyncReport:
 
 
 def sync(root: Path, *, apply: bool = True) -> SyncReport:
-    """Expand every stub and refresh every topic in the vault at `root`.
-
-    With apply=False nothing is written: the report says what would change.
-    """
+    """Expand every stub, refresh every topic and cross-topic note of the
+    vault at `root`. With apply=False nothing is written: the report says
+    what would change."""
     return Pipeline(root).run(apply=apply)
 
 
+PRICE_NOTE = _PRICE_PATH.as_posix()
+
+
 class Pipeline:
-    """One vault's settings and section scaffolds, and the problems last
-    found in each note (so that a run over a few paths still keeps the
-    problems note whole)."""
+    """One vault's settings, scaffolds and index, kept between runs (so a
+    run over a few paths knows the rest of the vault)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.by_path: dict[str, list[Problem]] = {}
+        self.aliases: dict[str, tuple[str, ...]] = {}  # every note → its aliases (for links)
+        self.library: dict[str, LibraryNote] = {}
+        self.facts: dict[str, TopicFacts] = {}
         self.reload()
 
     def reload(self) -> None:
-        """Read the settings and section scaffolds again."""
+        """Read the settings, section scaffolds, catalog and prices again."""
         self.settings, self.vault_problems = load_settings(self.root)
-        self.scaffolds, template_problems = load_scaffolds(self.root, self.settings.sections_folder)
-        self.vault_problems += template_problems
+        self.scaffolds, found = load_scaffolds(self.root, self.settings.sections_folder)
+        self.vault_problems += found
+        self.catalog, found = load_catalog(self.root, package_template())
+        self.vault_problems += found
+        self.prices, found = self._prices()
+        self.vault_problems += found
+
+    def _prices(self):
+        path = self.root / PRICE_NOTE
+        if path.is_file() and not path.is_symlink():
+            try:
+                table, problems = parse_prices(path.read_text(encoding="utf-8-sig"))
+                return table, [p if p.path else Problem(p.message, PRICE_NOTE, p.key, p.hint, p.kind)
+                               for p in problems]
+            except (OSError, UnicodeDecodeError) as error:
+                return default_prices(), [Problem(f"cannot read prices: {error}", PRICE_NOTE, kind="prices")]
+        return default_prices(), []
+
+    def is_config(self, rel: str) -> bool:
+        """Paths whose change means reading the vault's configuration again."""
+        return rel in (SETTINGS_FILE, CATALOG_NOTE, PRICE_NOTE) or rel.startswith(self.settings.sections_folder + "/")
+
+    def context(self) -> Context:
+        return Context(self.settings, Resolver(self.aliases), self.library, self.catalog, self.prices,
+                       LinkStyle(self.settings.markdown_links, self.settings.new_link_format))
+
+    # -- runs -------------------------------------------------------------------
 
     def run(self, paths: Iterable[str] | None = None, *, apply: bool = True) -> SyncReport:
-        """Process `paths` (vault-relative), or the whole vault when None."""
+        """Process `paths` (vault-relative) and what depends on them, or the
+        whole vault when None."""
         if paths is None:
-            listing = scan.walk(self.root, self.settings)
-            entries = listing.notes
-            self.by_path = {}
-            if apply:
-                for temp in listing.temp_files:
-                    write.remove_stale_temp(self.root, temp)
-        else:
-            entries = self._entries(paths)
-        report = SyncReport(notes=len(entries))
-        for entry in entries:
-            if entry.path == self.settings.problems_note:
-                continue
-            self.by_path[entry.path] = self._render(entry, report)
+            return self._full(apply)
+        paths = sorted(set(paths))
+        if any(self.is_config(path) for path in paths):
+            self.reload()
+            return self._full(apply)
+        notes, gone = self._read_paths(paths)
+        if self._library_changed(notes, gone):
+            return self._full(apply)
+        report = SyncReport(notes=len(notes))
+        old = {path: self.facts.get(path) for path in [*notes, *gone]}
+        for path in gone:
+            self.facts.pop(path, None)
+            self.aliases.pop(path, None)
+            self.by_path.pop(path, None)
+        context = self.context()
+        for note in notes.values():
+            self.aliases[note.path] = aliases(note.props)
+            self._render_topic(note, context, report)
+        self._render_library(self._dependents(old), context, report, notes)
+        return self._finish(report, apply)
+
+    def _full(self, apply: bool) -> SyncReport:
+        listing = scan.walk(self.root, self.settings)
         if apply:
-            self._apply(report.changes, report)
-        self._problems_note(report, apply)
-        return report
+            for temp in listing.temp_files:
+                write.remove_stale_temp(self.root, temp)
+        self.by_path, self.facts = {}, {}
+        notes: dict[str, Note] = {}
+        for entry in listing.notes:
+            note = self._read(entry)
+            if note is not None:
+                notes[note.path] = note
+        self.aliases = {path: aliases(note.props) for path, note in notes.items()}
+        self.library = {}
+        for note in notes.values():
+            self._index_library(note)
+        report = SyncReport(notes=len(listing.notes))
+        context = self.context()
+        for note in notes.values():
+            self._render_topic(note, context, report)
+        self._render_library(set(self.library), context, report, notes)
+        return self._finish(report, apply)
 
-    def _entries(self, paths: Iterable[str]) -> list[scan.Entry]:
-        entries = []
-        for path in sorted(set(paths)):
-            found = scan.entry(self.root, path, self.settings)
-            if found is None:
-                self.by_path.pop(path, None)  # deleted, or not a note: its problems go too
-            else:
-                entries.append(found)
-        return entries
+    # -- stages -------------------------------------------------------------------
 
-    def _render(self, entry: scan.Entry, report: SyncReport) -> list[Problem]:
-        note, problems = self._read(entry)
-        if note is None:
-            return problems
-        result = render(note, self.settings, self.scaffolds)
-        if result.text is not None:
-            report.changes.append(Change(note.path, result.action, note.raw, note.encode(result.text)))
-        return problems + result.problems
+    def _read_paths(self, paths: list[str]) -> tuple[dict[str, Note], list[str]]:
+        notes, gone = {}, []
+        for path in paths:
+            entry = scan.entry(self.root, path, self.settings)
+            note = self._read(entry) if entry else None
+            if note is not None:
+                notes[path] = note
+            elif entry is None:
+                gone.append(path)
+        return notes, gone
 
-    def _read(self, entry: scan.Entry) -> tuple[Note | None, list[Problem]]:
+    def _read(self, entry: scan.Entry) -> Note | None:
+        if entry.path == self.settings.problems_note:
+            return None
         raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
         if raw is None:
-            return None, [problem] if problem else []
+            self.by_path[entry.path] = [problem] if problem else []
+            return None
         note, problems = parse(entry.path, raw, self.settings)
         if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
-            return None, [Problem("the note is a symbolic link; vault-tools never writes through links",
-                                  note.path, kind="unsafe", hint="replace the link with the note itself")]
-        return note, problems
+            note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
+                                            entry.path, kind="unsafe", hint="replace the link with the note itself")]
+        self.by_path[entry.path] = problems
+        return note
+
+    def _index_library(self, note: Note) -> None:
+        entry, problems = library_note(note)
+        if entry is not None:
+            self.library[note.path] = entry
+            self.by_path[note.path] = self.by_path.get(note.path, []) + problems
+
+    def _library_changed(self, notes: dict[str, Note], gone: list[str]) -> bool:
+        """Whether a library note (or a note's aliases) changed: topics then need a full run."""
+        if any(path in self.library for path in gone):
+            return True
+        for path, note in notes.items():
+            entry, _ = library_note(note)
+            if entry != self.library.get(path) or (entry and aliases(note.props) != self.aliases.get(path)):
+                return True
+        return False
+
+    def _render_topic(self, note: Note, context: Context, report: SyncReport) -> None:
+        result = render(note, context, self.scaffolds)
+        self.by_path[note.path] = self.by_path.get(note.path, []) + result.problems
+        if result.text is not None:
+            report.changes.append(Change(note.path, result.action, note.raw, note.encode(result.text)))
+        if result.topic is None:
+            self.facts.pop(note.path, None)
+            return
+        text = result.text if result.text is not None else note.text
+        body = text[note.span.body_start:] if note.span else text
+        figures = result.topic.capacity.to_json()
+        figures["monthly_cost_usd_total"] = (figures.get("monthly_cost_usd") or {}).get("total")
+        self.facts[note.path] = topic_facts(note.path, note.topic, body, context.resolver, self.library, figures)
+
+    def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
+        """Library notes whose cross-topic blocks change with these topics."""
+        affected: set[str] = set()
+        for path, before in old.items():
+            after = self.facts.get(path)
+            if before == after:
+                continue
+            for facts in (before, after):
+                if facts is not None:
+                    affected |= facts.links
+            if (before and before.figures, before and before.name) != (after and after.figures, after and after.name):
+                affected |= {p for p, entry in self.library.items() if entry.kind == CAPACITY}
+        return affected
+
+    def _render_library(self, paths: set[str], context: Context, report: SyncReport,
+                        read: dict[str, Note]) -> None:
+        crosslinks = Crosslinks(self.facts.values(), context.resolver, context.style)
+        for path in sorted(paths):
+            entry = self.library.get(path)
+            note = read.get(path) or self._reread(path)
+            if entry is None or note is None:
+                continue
+            text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
+            problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
+            self.by_path[path] = [p for p in self.by_path.get(path, []) if p.kind != "conflict"] + problems
+            if text != note.text:
+                report.changes.append(Change(path, "updated", note.raw, note.encode(text)))
+
+    def _reread(self, path: str) -> Note | None:
+        entry = scan.entry(self.root, path, self.settings)
+        return self._read(entry) if entry else None
+
+    def _finish(self, report: SyncReport, apply: bool) -> SyncReport:
+        if apply:
+            self._apply(report.changes, report)
+        report.problems = self.problems()
+        change = problems_note_change(self.root, self.settings, report.problems)
+        if change is not None:
+            report.changes.append(change)
+            if apply:
+                self._apply([change], report)
+                report.problems = self.problems()
+        return report
 
     def _apply(self, changes: list[Change], report: SyncReport) -> None:
         for change in changes:
@@ -133,17 +268,7 @@ class Pipeline:
     def problems(self) -> list[Problem]:
         """Every problem known now, in a stable order."""
         found = self.vault_problems + [p for problems in self.by_path.values() for p in problems]
-        return sorted(found, key=lambda p: (p.path or "", p.key or "", p.message))
-
-    def _problems_note(self, report: SyncReport, apply: bool) -> None:
-        report.problems = self.problems()
-        change = problems_note_change(self.root, self.settings, report.problems)
-        if change is None:
-            return
-        report.changes.append(change)
-        if apply:
-            self._apply([change], report)
-            report.problems = self.problems()
+        return sorted(dict.fromkeys(found), key=lambda p: (p.path or "", p.key or "", p.message))
 
 
 def problems_note_change(root: Path, settings, problems: list[Problem]) -> Change | None:

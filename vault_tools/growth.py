@@ -1,0 +1,139 @@
+"""Growth projections: 1 and 3 years at the stated growth, 10× and 100×,
+and which single-node limit breaks first."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from vault_tools.quantity import (
+    BYTES, BYTES_PER_SECOND, COUNT, INSTANCES, RATE, human, human_percent, significant,
+)
+
+SCALES = ("now", "1 year", "3 years", "10×", "100×")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A single-node limit: what breaks, when, and the usual remedy."""
+
+    label: str
+    unit: str
+    now: float
+    limit: float
+    remedy: str
+    years: float | None  # at the stated growth; None without growth or when already past
+
+    @property
+    def headroom(self) -> float:
+        """How many times today's figure fits under the limit."""
+        return math.inf if self.now <= 0 else self.limit / self.now
+
+    @property
+    def exceeded(self) -> bool:
+        return self.now > self.limit
+
+    @property
+    def shown_now(self) -> str:
+        return human(self.now, self.unit)
+
+    @property
+    def shown_limit(self) -> str:
+        return "~" + human(self.limit, self.unit)
+
+
+# (figure, label, unit, limit, remedy): assumed single-node limits.
+LIMITS = (
+    ("peak_writes", "Writes on one primary database", RATE, 10_000.0,
+     "shard writes by key, or a store that scales writes out"),
+    ("cache_bytes", "One cache node's memory", BYTES, 100e9, "shard the cache (cluster mode)"),
+    ("db_bytes", "One database node's disk", BYTES, 10e12,
+     "shard the database; move old data to object storage"),
+    ("peak_egress", "One region's egress", BYTES_PER_SECOND, 1.25e9, "serve reads from a CDN"),
+)
+# (figure, label, unit) of the projection table.
+PROJECTED = (
+    ("dau", "Daily active users", COUNT), ("peak_writes", "Peak writes", RATE),
+    ("peak_reads", "Peak reads", RATE), ("storage_per_year", "Storage per year", BYTES),
+    ("storage_total", "Storage over retention", BYTES), ("peak_egress", "Peak egress", BYTES_PER_SECOND),
+    ("cache_bytes", "Cache", BYTES),
+)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One figure at each of `SCALES` (None: unknown, or no growth given)."""
+
+    label: str
+    unit: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The projection table, the limits and which breaks first."""
+
+    rate: float | None
+    projections: list[Projection] = field(default_factory=list)
+    limits: list[Limit] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def first_to_break(self) -> Limit | None:
+        """The limit with the least headroom (possibly already exceeded)."""
+        return min(self.limits, key=lambda limit: limit.headroom, default=None)
+
+    def to_json(self) -> dict:
+        first = self.first_to_break
+        return {
+            "rate_per_year": self.rate,
+            "scales": list(SCALES),
+            "projections": {p.label: list(p.values) for p in self.projections},
+            "limits": [{"label": l.label, "now": l.now, "limit": l.limit, "years": l.years,
+                        "exceeded": l.exceeded} for l in self.limits],
+            "first_to_break": first.label if first else None,
+        }
+
+
+def multipliers(rate: float | None) -> tuple[float | None, ...]:
+    """The factor of each of `SCALES`: growth compounds once a year."""
+    one, three = (None, None) if rate is None else (1 + rate, (1 + rate) ** 3)
+    return 1.0, one, three, 10.0, 100.0
+
+
+def project(growth: float | None, figures: dict[str, float | None],
+            instances_for: Callable[[float | None], int | None]) -> Growth:
+    """Every figure at each scale (instances re-sized, not scaled), and the
+    years until each single-node limit at the stated growth."""
+    factors = multipliers(growth)
+    projections = [Projection(label, unit, _scaled(figures.get(key), factors))
+                   for key, label, unit in PROJECTED if figures.get(key) is not None]
+    peaks = _scaled(figures.get("peak_total"), factors)
+    if figures.get("peak_total") is not None:
+        projections.append(Projection("App instances", INSTANCES, tuple(
+            None if peak is None else instances_for(peak) for peak in peaks)))
+    limits = [Limit(label, unit, figures[key], limit, remedy, _years(figures[key], limit, growth))
+              for key, label, unit, limit, remedy in LIMITS if figures.get(key)]
+    return Growth(growth, projections, limits, _assumptions(growth, factors))
+
+
+def _scaled(value: float | None, factors: tuple[float | None, ...]) -> tuple[float | None, ...]:
+    return tuple(None if value is None or factor is None else value * factor for factor in factors)
+
+
+def _years(now: float, limit: float, growth: float | None) -> float | None:
+    if growth is None or growth <= 0 or now >= limit:
+        return None
+    return math.log(limit / now) / math.log1p(growth)
+
+
+def _assumptions(growth: float | None, factors: tuple[float | None, ...]) -> list[str]:
+    limits = "; ".join(f"{label[0].lower()}{label[1:]} ~{human(limit, unit)}"
+                       for _, label, unit, limit, _ in LIMITS)
+    notes = [f"single-node limits: {limits}", "every figure grows with traffic (storage per year and over "
+                                              "retention too); instances are re-sized at each scale"]
+    if growth is not None:
+        notes.append(f"growth {human_percent(growth)}/year compounds yearly: ×{significant(factors[1])} "
+                     f"in 1 year, ×{significant(factors[2])} in 3 years")
+    return notes

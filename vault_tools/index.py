@@ -1,0 +1,70 @@
+"""Index stage: what each topic contributes to the cross-topic notes.
+
+Facts are taken from a topic's text as it will be on disk (so a row a person
+edited by hand flows across), and from its capacity figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vault_tools import markdown
+from vault_tools.library import LibraryNote
+from vault_tools.links import Resolver
+
+_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+_TRADE_OFF_SECTION = re.compile(r"^##[ \t]+(?:\S+[ \t]+)?12\.[ \t]+Trade-offs", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a topic's trade-off table, as the person left it."""
+
+    path: str  # the trade-off note it links
+    choice: str
+    why: str
+
+
+@dataclass(frozen=True)
+class TopicFacts:
+    path: str
+    name: str
+    links: frozenset[str]  # library notes the topic links anywhere in its body
+    rows: tuple[Row, ...]
+    figures: tuple[tuple[str, object], ...]  # capacity --json, as sorted items
+
+    @property
+    def figure(self) -> dict:
+        return dict(self.figures)
+
+
+def topic_facts(path: str, name: str, body: str, resolver: Resolver, library: dict[str, LibraryNote],
+                figures: dict) -> TopicFacts:
+    """The facts of one topic from its body text (frontmatter cut off)."""
+    linked = set()
+    for match in re.finditer(markdown._WIKILINK, _CODE.sub("", body)):
+        target = resolver.resolve(match["wl_target"], path)
+        if target in library:
+            linked.add(target)
+    rows = []
+    for table in markdown.tables(_trade_off_section(body)):
+        for row in table:
+            decision, choice, why = row.get("decision"), row.get("choice"), row.get("why")
+            if decision is None:
+                continue
+            for link in decision.links:
+                target = resolver.resolve(link.target, path)
+                if target in library:
+                    rows.append(Row(target, choice.text if choice else "", why.text if why else ""))
+                    linked.add(target)
+    kept = tuple(sorted((k, v) for k, v in figures.items() if isinstance(v, (int, float, str, type(None)))))
+    return TopicFacts(path, name, frozenset(linked), tuple(rows), kept)
+
+
+def _trade_off_section(body: str) -> str:
+    match = _TRADE_OFF_SECTION.search(body)
+    if not match:
+        return ""
+    end = re.search(r"^##[ \t]", body[match.end():], re.MULTILINE)
+    return body[match.end(): match.end() + end.start()] if end else body[match.end():]

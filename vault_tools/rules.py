@@ -1,0 +1,99 @@
+"""Conditions library notes use to say when they apply to a topic
+(`suggest-when:` and `choose: - when:` in their frontmatter).
+
+    always                      component: cache, websocket
+    read-heavy  (reads ≥ 10 × writes)          write-heavy  (writes ≥ reads)
+    media       (media-share > 0)              keyword: payment, checkout
+    METRIC OP VALUE, e.g. `peak-qps > 10K`, `storage >= 100 TB`, `read-write-ratio >= 100`
+      METRIC: dau, write-qps, read-qps, peak-qps, peak-write-qps, peak-read-qps,
+              storage (total over retention), storage-per-day, egress (bytes/s), cache (bytes)
+
+Each evaluates to (holds, evidence): the evidence is the figure that decided
+it, shown next to a prefilled choice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SUFFIX = {"": 1, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12,
+           "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
+_COMPARE = re.compile(r"^(?P<metric>[a-z-]+)\s*(?P<op>>=|<=|>|<)\s*(?P<number>[\d.]+)\s*(?P<suffix>[a-z]*)$", re.I)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What rules may look at in one topic."""
+
+    components: frozenset[str]
+    words: str  # topic name and stub body, lower-case
+    figures: dict  # capacity --json keys (None where unknown)
+    media: bool = False
+
+    def metric(self, name: str) -> float | None:
+        f = self.figures
+        peak_w, peak_r = f.get("peak_writes_per_second"), f.get("peak_reads_per_second")
+        values = {
+            "dau": f.get("dau"), "write-qps": f.get("writes_per_second"), "read-qps": f.get("reads_per_second"),
+            "peak-write-qps": peak_w, "peak-read-qps": peak_r,
+            "peak-qps": (peak_w or 0) + (peak_r or 0) if peak_w is not None or peak_r is not None else None,
+            "storage": f.get("storage_bytes_total"), "storage-per-day": f.get("storage_bytes_per_day"),
+            "egress": f.get("egress_bytes_per_second"), "cache": f.get("cache_bytes"),
+            "read-write-ratio": _ratio(f),
+        }
+        return values.get(name)
+
+
+def _ratio(figures: dict) -> float | None:
+    reads, writes = figures.get("reads_per_second"), figures.get("writes_per_second")
+    return reads / writes if reads is not None and writes else None
+
+
+def known(condition: str) -> bool:
+    """Whether a condition is written in a form this module reads."""
+    text = condition.strip().lower()
+    if text in ("always", "read-heavy", "write-heavy", "media"):
+        return True
+    if text.startswith(("component:", "keyword:")):
+        return True
+    match = _COMPARE.match(text)
+    return bool(match) and match["suffix"].lower() in _SUFFIX
+
+
+def holds(condition: str, signals: Signals) -> tuple[bool, str]:
+    """Whether the condition holds for the topic, and the evidence."""
+    text = condition.strip().lower()
+    if text == "always":
+        return True, ""
+    if text.startswith("component:"):
+        wanted = {part.strip() for part in text.split(":", 1)[1].split(",") if part.strip()}
+        hit = sorted(wanted & signals.components)
+        return bool(hit), f"component {', '.join(hit)}" if hit else ""
+    if text.startswith("keyword:"):
+        words = [part.strip() for part in text.split(":", 1)[1].split(",") if part.strip()]
+        hit = [word for word in words if re.search(rf"\b{re.escape(word)}", signals.words)]
+        return bool(hit), f"mentions {hit[0]}" if hit else ""
+    if text == "media":
+        return signals.media, "media in writes" if signals.media else ""
+    ratio = signals.metric("read-write-ratio")
+    if text == "read-heavy":
+        return ratio is not None and ratio >= 10, f"read:write {ratio:,.0f}:1" if ratio else ""
+    if text == "write-heavy":
+        return ratio is not None and ratio <= 1, f"read:write {ratio:,.2g}:1" if ratio else ""
+    match = _COMPARE.match(text)
+    if not match or match["suffix"].lower() not in _SUFFIX:
+        return False, ""
+    value = signals.metric(match["metric"])
+    if value is None:
+        return False, ""
+    limit = float(match["number"]) * _SUFFIX[match["suffix"].lower()]
+    ok = {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[match["op"]]
+    return ok, f"{match['metric']} ≈ {_short(value)}"
+
+
+def _short(value: float) -> str:
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
