@@ -199,6 +199,13 @@ class TestFormulas:
         instances = next(p for p in growth.projections if p.label == "App instances")
         assert instances.values == (2, None, None, 20, 200)
 
+    def test_reaching_a_limit_exactly_is_not_exceeding_it(self):
+        # 20% × 1B reads/day × 500 B = 100 GB: at the single-node cache limit, not past it
+        result = report({"writes": "10M/day", "reads": "1B/day", "write-size": "500 B", "retention": "1 day"})
+        cache = next(limit for limit in result.growth.limits if "cache" in limit.label)
+        assert cache.headroom == pytest.approx(1) and not cache.exceeded
+        assert not any("cache" in i.text for i in result.insights if i.kind == "warning")
+
     def test_an_exceeded_limit_is_a_warning(self):
         result = report({"writes": "20000/s"})
         assert any(i.kind == "warning" and "primary" in i.text for i in result.insights)

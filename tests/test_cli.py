@@ -117,3 +117,17 @@ def test_new_comments_out_the_rival_of_a_key_it_sets(cli, vault):
     assert props == {"tags": ["system-design/stub"], "topic": "Feed", "mau": "1B", "daily-active": "20%",
                      "reads": "5B/day"}
     assert "# dau: 10M   # daily users" in (root / "Topics/Feed.md").read_text()
+
+
+def test_capacity_command(cli, vault):
+    root = vault({"Topics/Feed.md": stub(mau="300M", **{"daily-active": "50%", "writes": "2/user/day"}),
+                  "Topics/bad.md": stub(dau="lots")})
+    result = cli("capacity", str(root / "Topics/Feed.md"), "--json")
+    data = json.loads(result.out)
+    assert result.code == 0 and data["topic"] == "Feed" and data["dau"] == 150e6
+    assert round(data["writes_per_second"], 1) == 3472.2 and "total" in data["monthly_cost_usd"]
+    text = cli("capacity", str(root / "Topics/Feed.md"))
+    assert text.code == 0 and "150M DAU × 2 writes ÷ 86,400 s ≈ 3.47K/s" in text.out
+    bad = cli("capacity", str(root / "Topics/bad.md"), "--json")
+    assert bad.code == 0 and json.loads(bad.out)["problems"][0]["key"] == "dau" and "lots" in bad.err
+    assert cli("capacity", str(root / "missing.md")).code == 2

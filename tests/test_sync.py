@@ -77,7 +77,7 @@ def test_person_edited_block_is_kept_and_reported(vault):
     root = vault({"Topics/a.md": stub(dau="1M")})
     sync(root)
     path = root / "Topics/a.md"
-    edited = path.read_text().replace("| Daily active users | 1M |", "| Daily active users | my guess |")
+    edited = path.read_text().replace("| Daily active users | 1M |", "| Daily active users | my guess |", 1)
     path.write_text(edited.replace("dau: 1M", "dau: 5M"))
     report = sync(root)
     overview = next(b.inner for b in blocks.find(path.read_text())[0] if b.name == "overview")

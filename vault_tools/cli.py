@@ -18,8 +18,9 @@ from pathlib import Path
 
 from vault_tools import __version__
 from vault_tools.create import init_vault, new_stub
-from vault_tools.settings import STATE_DIR, VaultError, find_vault, load_settings
-from vault_tools.sync import SyncReport, sync
+from vault_tools import whiteboard
+from vault_tools.settings import STATE_DIR, VaultError, find_vault, load_settings, vault_of
+from vault_tools.sync import Pipeline, SyncReport, sync
 from vault_tools.watch import Watcher
 
 OK, PENDING, ERROR = 0, 1, 2
@@ -53,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if anything would change or any problem exists")
     run.add_argument("--json", action="store_true", help="print the report as JSON")
+    capacity = commands.add_parser("capacity", parents=[common], help="print the capacity math of one note")
+    capacity.add_argument("note", metavar="NOTE", help="path to the note (a stub or an expanded topic)")
+    capacity.add_argument("--json", action="store_true", help="print the figures as JSON (base units)")
+
     watch = commands.add_parser("watch", parents=[common], help="catch-up sync, then keep the vault up to date")
     watch.add_argument("dir", metavar="DIR", nargs="?", default=".")
     watch.add_argument("--poll", metavar="SECONDS", type=_positive,
@@ -173,6 +178,24 @@ def _diff(report: SyncReport) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
 
 
+def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
+    path = Path(args.note).expanduser()
+    if not path.is_file():
+        raise VaultError(f"{args.note}: no such note")
+    root = vault_of(path)
+    topic = Pipeline(root).topic(path.resolve().relative_to(root).as_posix())
+    report = topic.capacity
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        titles = {"capacity": "Capacity", "sla": "SLA & latency budget", "growth": "Growth", "cost": "Monthly cost"}
+        print(f"# {report.topic}\n")
+        print("\n".join(f"## {title}\n\n{whiteboard.render(name, report)}" for name, title in titles.items()), end="")
+    for problem in report.problems:
+        print(f"problem: {problem.line()}", file=sys.stderr)
+    return OK
+
+
 def _watch(args: argparse.Namespace, _extra: list[str]) -> int:
     root = find_vault(args.dir)
     _log_to(root, args)
@@ -206,4 +229,4 @@ def _log_to(root: Path, args: argparse.Namespace) -> None:
         logger.addHandler(file)
 
 
-_COMMANDS = {"init": _init, "new": _new, "sync": _sync, "watch": _watch}
+_COMMANDS = {"init": _init, "new": _new, "sync": _sync, "watch": _watch, "capacity": _capacity}

@@ -32,7 +32,8 @@ class Limit:
 
     @property
     def exceeded(self) -> bool:
-        return self.now > self.limit
+        # Rounding noise (100.00000001 GB) is not past a 100 GB limit.
+        return self.now > self.limit * (1 + 1e-9)
 
     @property
     def shown_now(self) -> str:
@@ -123,7 +124,7 @@ def _scaled(value: float | None, factors: tuple[float | None, ...]) -> tuple[flo
 
 
 def _years(now: float, limit: float, growth: float | None) -> float | None:
-    if growth is None or growth <= 0 or now >= limit:
+    if growth is None or growth <= 0 or now >= limit * (1 - 1e-9):
         return None
     return math.log(limit / now) / math.log1p(growth)
 

@@ -50,6 +50,9 @@ class Resolver:
         if not target:
             return None
         key = target.lower()
+        folder = posixpath.dirname(source)
+        if folder and f"{folder}/{target}".lower() in self._by_path:
+            return self._by_path[f"{folder}/{target}".lower()]
         if key in self._by_path:
             return self._by_path[key]
         if "/" in key:
@@ -61,6 +64,10 @@ class Resolver:
             if found:
                 return _closest(found, source)
         return None
+
+    def unique_name(self, path: str) -> bool:
+        """Whether the note's name alone identifies it in the vault."""
+        return len(self._by_name.get(_stem(path).lower(), [])) == 1
 
     def suggestion(self, target: str, within: str = "") -> str | None:
         """The closest existing note name, for a hint."""
@@ -100,4 +107,4 @@ class LinkStyle:
             return bare
         if self.format == "relative":
             return posixpath.relpath(bare, posixpath.dirname(source) or ".")
-        return _stem(path) if resolver.resolve(_stem(path), source) == path else bare
+        return _stem(path) if resolver.unique_name(path) else bare

@@ -84,7 +84,10 @@ class Topic:
 
     @cached_property
     def capacity(self) -> CapacityReport:
-        return build_report(self.props, self.name, self.context.prices)
+        props = self.props
+        if "cloud" not in props and self.context.settings.cloud != Settings.cloud:
+            props = {**props, "cloud": self.context.settings.cloud}  # the vault's default cloud
+        return build_report(props, self.name, self.context.prices)
 
     @cached_property
     def components(self) -> list[tuple[str, Component | None]]:

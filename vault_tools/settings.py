@@ -67,6 +67,14 @@ def find_vault(directory: str | Path) -> Path:
     return root.resolve()
 
 
+def vault_of(note: Path) -> Path:
+    """The vault a note lives in: the nearest folder above it that is a vault."""
+    for folder in note.resolve().parents:
+        if is_vault(folder):
+            return folder
+    raise VaultError(f"{note}: not inside an Obsidian vault (no folder above it has .obsidian/ or {SETTINGS_FILE})")
+
+
 def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     """Read `vault-tools.yaml` and the Obsidian settings we honour.
 

@@ -18,12 +18,12 @@ from vault_tools.crosslinks import Crosslinks
 from vault_tools.index import TopicFacts, topic_facts
 from vault_tools.library import CATALOG_NOTE, CAPACITY, LibraryNote, aliases, library_note, load_catalog
 from vault_tools.links import LinkStyle, Resolver
-from vault_tools.live import Context
+from vault_tools.live import Context, Topic
 from vault_tools.note import STUB, TOPIC, Note, parse
 from vault_tools.problems import Problem
 from vault_tools.render import render
 from vault_tools.sections import load_scaffolds, package_template
-from vault_tools.settings import SETTINGS_FILE, load_settings
+from vault_tools.settings import SETTINGS_FILE, VaultError, load_settings
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,16 @@ class Pipeline:
     def context(self) -> Context:
         return Context(self.settings, Resolver(self.aliases), self.library, self.catalog, self.prices,
                        LinkStyle(self.settings.markdown_links, self.settings.new_link_format))
+
+    def topic(self, rel: str) -> Topic:
+        """One note as a topic in this vault's context (for `capacity`);
+        raises VaultError when the note cannot be read."""
+        entry = scan.entry(self.root, rel, self.settings) or scan.Entry(rel, 0, 0, False)
+        note = self._read(entry)
+        if note is None:
+            found = self.by_path.get(rel) or [Problem("cannot be read as a note", rel)]
+            raise VaultError("; ".join(p.line() for p in found))
+        return Topic(note, self.context())
 
     # -- runs -------------------------------------------------------------------
 
