@@ -63,8 +63,12 @@ def topic_facts(path: str, name: str, body: str, resolver: Resolver, library: di
 
 
 def _trade_off_section(body: str) -> str:
+    """The tables of section 12 that have a Choice column (parsing only
+    those keeps indexing cheap: mistune is the slow part)."""
     match = _TRADE_OFF_SECTION.search(body)
     if not match:
         return ""
     end = re.search(r"^##[ \t]", body[match.end():], re.MULTILINE)
-    return body[match.end(): match.end() + end.start()] if end else body[match.end():]
+    section = body[match.end(): match.end() + end.start()] if end else body[match.end():]
+    candidates = re.findall(r"(?:^[ \t]*\|.*(?:\r?\n|$))+", section, re.MULTILINE)
+    return "\n".join(table for table in candidates if "choice" in table.split("\n", 1)[0].lower())
