@@ -225,3 +225,29 @@ def test_stop_signal_during_a_burst_leaves_every_file_whole(vault, tmp_path, sig
         assert now in (text, (reference / rel).read_text()), f"{rel} is torn"
     assert not list(root.rglob("*.tmp"))
     assert not (root / ".vault-tools/watch.lock").read_bytes()  # released
+
+
+def test_dependents_follow_an_edit_a_rename_and_a_deletion(vault):
+    from test_library import LIBRARY, block
+
+    root = vault({**LIBRARY, "Topics/A.md": stub(dau="10M"), "Topics/B.md": stub(dau="20M")})
+    table = root / "Capacity/Capacity across topics.md"
+
+    def rows():
+        return block(table.read_text(), "capacity-table")
+
+    with running(root) as written:
+        assert wait_until(lambda: "[[A]] | 10M" in rows() and "[[B]] | 20M" in rows())
+        time.sleep(DEBOUNCE * 2)
+        caught_up = len(written)
+        (root / "Topics/A.md").write_text((root / "Topics/A.md").read_text().replace("dau: 10M", "dau: 30M"))
+        assert wait_until(lambda: "[[A]] | 30M" in rows())
+        os.rename(root / "Topics/A.md", root / "Topics/Renamed.md")
+        assert wait_until(lambda: "[[Renamed]] | 30M" in rows() and "[[A]]" not in rows())
+        (root / "Topics/B.md").unlink()
+        assert wait_until(lambda: "[[B]]" not in rows())
+        time.sleep(DEBOUNCE * 3)
+    # Only the topics and the notes that show their figures were written; the
+    # trade-off note and the deep dives depend on none of these changes.
+    assert set(written[caught_up:]) == {"Topics/A.md", "Topics/Renamed.md", "Capacity/Capacity across topics.md",
+                                        "Capacity/QPS.md"}

@@ -135,9 +135,10 @@ class Pipeline:
             self.facts.pop(path, None)
             self.aliases.pop(path, None)
             self.by_path.pop(path, None)
-        context = self.context()
         for note in notes.values():
             self.aliases[note.path] = aliases(note.props)
+        context = self.context()
+        for note in notes.values():
             self._render_topic(note, context, report)
         self._render_library(self._dependents(old), context, report, notes)
         return self._finish(report, apply)
