@@ -251,3 +251,40 @@ def test_dependents_follow_an_edit_a_rename_and_a_deletion(vault):
     # trade-off note and the deep dives depend on none of these changes.
     assert set(written[caught_up:]) == {"Topics/A.md", "Topics/Renamed.md", "Capacity/Capacity across topics.md",
                                         "Capacity/QPS.md"}
+
+
+def test_polling_mode(vault):
+    root = vault()
+    with running(root, poll=0.2) as written:
+        (root / "a.md").write_text(stub())
+        assert wait_until(lambda: expanded(root / "a.md"))
+    assert written == ["a.md"]
+
+
+def test_inotify_watch_limit_falls_back_to_polling(vault, monkeypatch, caplog):
+    import errno
+
+    from vault_tools import watch
+
+    class Exhausted(watch.Observer):
+        def schedule(self, *args, **kwargs):
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watch, "Observer", Exhausted)
+    root = vault()
+    with running(root) as written:
+        (root / "a.md").write_text(stub())
+        assert wait_until(lambda: expanded(root / "a.md"), timeout=watch.FALLBACK_POLL_SECONDS * 3 + 5)
+    assert written == ["a.md"]
+    assert "fs.inotify.max_user_watches" in caplog.text
+
+
+def test_no_file_handle_leak(vault):
+    root = vault()
+    before = len(os.listdir("/proc/self/fd"))
+    for round_ in range(3):
+        with running(root) as written:
+            for i in range(20):
+                (root / f"r{round_}n{i}.md").write_text(stub())
+            assert wait_until(lambda: len(written) >= 20)
+    assert len(os.listdir("/proc/self/fd")) <= before + 1

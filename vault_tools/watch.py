@@ -222,10 +222,12 @@ class _Handler(FileSystemEventHandler):
 
 
 def _started(observer, handler: FileSystemEventHandler, root: Path):
-    observer.schedule(handler, str(root), recursive=True)
     try:
+        observer.schedule(handler, str(root), recursive=True)
         observer.start()
     except BaseException:
         observer.stop()
+        if observer.is_alive():
+            observer.join(timeout=5)
         raise
     return observer
