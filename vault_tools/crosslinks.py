@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from vault_tools.index import TopicFacts
 from vault_tools.library import CAPACITY, DEEP_DIVE, TRADE_OFF, LibraryNote
 from vault_tools.links import LinkStyle, Resolver, slug
-from vault_tools.live import cell
+from vault_tools.live import cell, table
 from vault_tools.quantity import human_bytes, human_count, human_money, human_rate
 
 _NONE = "—"
@@ -47,7 +47,7 @@ class Crosslinks:
                 rows.append([self._link(facts, note.path), _NONE, "linked, not in its trade-off table"])
         if not rows:
             return "> [!note] No topic cites this trade-off yet.\n"
-        return _table(["Topic", "Choice", "Why"], rows)
+        return table(["Topic", "Choice", "Why"], rows)
 
     def _deep_dive(self, note: LibraryNote) -> str:
         users = [facts for facts in self.facts if note.path in facts.links]
@@ -70,7 +70,7 @@ class Crosslinks:
             return "> [!note] No topics yet.\n"
         header = ["Topic", "DAU", "Writes/s avg / peak", "Reads/s avg / peak", "Storage / year", "Storage total",
                   "In / out", "Cache", "Instances", "Cost / month"]
-        return _table(header, rows)
+        return table(header, rows)
 
     def _figures(self, note: LibraryNote) -> str | None:
         quantity = _quantity(note)
@@ -80,7 +80,7 @@ class Crosslinks:
         rows = [[self._link(facts, note.path)] + [show(facts.figure) for show in columns] for facts in self.facts]
         if not rows:
             return "> [!note] No topics yet.\n"
-        return _table(["Topic", *header], rows)
+        return table(["Topic", *header], rows)
 
 
 def _quantity(note: LibraryNote) -> str | None:
@@ -119,9 +119,3 @@ _FIGURES: dict[str, tuple[list[str], list[Callable[[dict], str]]]] = {
     "cost": (["Monthly total", "Instances"],
              [lambda f: human_money(f.get("monthly_cost_usd_total")), lambda f: _plain(f.get("instances"))]),
 }
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"

@@ -148,7 +148,8 @@ def link_target(item: str) -> str:
     return item.split("|")[0].split("#")[0].strip()
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (cells already escaped with `cell`)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -158,7 +159,7 @@ def overview(topic: Topic) -> str:
     cloud = topic.cloud + ("" if "cloud" in topic.props else " (default)")
     rows = [["Topic", cell(topic.name)], ["Cloud", cloud]]
     rows += [[label, cell(topic.props[key])] for key, label in _OVERVIEW if topic.props.get(key) not in (None, "", [])]
-    return _table(["Property", "Value"], rows)
+    return table(["Property", "Value"], rows)
 
 
 def deep_dives(topic: Topic) -> str:
@@ -180,7 +181,7 @@ def trade_off_table(topic: Topic) -> str:
         choice, why = _default_choice(topic, pick.note)
         options = ", ".join(pick.note.options) or "see the note"
         rows.append([cell(topic.link(pick.note.path)), cell(options), cell(choice), cell(why)])
-    return _table(["Decision", "Options", "Choice", "Why"], rows or [["", "", "", ""]])
+    return table(["Decision", "Options", "Choice", "Why"], rows or [["", "", "", ""]])
 
 
 def _default_choice(topic: Topic, note: LibraryNote) -> tuple[str, str]:
@@ -207,7 +208,7 @@ def components(topic: Topic) -> str:
         services = {"Azure": component.azure, "AWS": component.aws}
         rows.append([cell(component.name), component.layer, cell(services[first]), cell(services[second]),
                      cell(component.oss)])
-    return _table(["Component", "Layer", first, second, "Open source"], rows)
+    return table(["Component", "Layer", first, second, "Open source"], rows)
 
 
 def _closest(name: str, catalog: Catalog) -> str | None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from vault_tools import blocks
+from vault_tools.links import LinkStyle, Resolver
 from vault_tools.live import cell
 from vault_tools.problems import Problem
 from vault_tools.settings import Settings
@@ -13,11 +12,9 @@ BLOCK = "problems"
 
 
 def link(path: str, settings: Settings) -> str:
-    """A link to a note in the style the vault asks for (`.obsidian/app.json`)."""
-    target = path[:-3] if path.endswith(".md") else path
-    if settings.markdown_links:
-        return f"[{cell(target)}]({quote(path)})"
-    return f"[[{target}\\|{cell(target.rsplit('/', 1)[-1])}]]"
+    """A link to a note, by its full path, in the style the vault asks for."""
+    style = LinkStyle(settings.markdown_links, "absolute")
+    return cell(style.link(path, settings.problems_note, Resolver({}), path.rsplit("/", 1)[-1].removesuffix(".md")))
 
 
 def content(problems: list[Problem], settings: Settings) -> str:
