@@ -8,6 +8,7 @@ Markdown with `\\n` line endings. Problems it finds go to `topic.problems`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -22,6 +23,7 @@ from vault_tools.problems import Problem
 from vault_tools.settings import Settings
 
 MAX_SUGGESTED = 3
+_FIRST_SECTION = re.compile(r"^##[ \t]+(?:\S+[ \t]+)?1\.[ \t]", re.MULTILINE)
 MAX_PROBES_PER_NOTE = 4
 
 # The properties shown in the overview, in this order, with their labels.
@@ -98,7 +100,14 @@ class Topic:
         names = {c.name for _, c in self.components if c} | {slug_name.lower() for slug_name, _ in self.components}
         figures = self.capacity.to_json()
         media = bool(self.props.get("media-share")) and str(self.props.get("media-share")).strip() not in ("0", "0%")
-        return rules.Signals(frozenset(names), f"{self.name} {self.note.body}".lower(), figures, media)
+        return rules.Signals(frozenset(names), f"{self.name} {self.own_text}".lower(), figures, media)
+
+    @property
+    def own_text(self) -> str:
+        """The person's text above the 13 sections (the stub's body)."""
+        body = self.note.body
+        first = _FIRST_SECTION.search(body)
+        return body[: first.start()] if first else body
 
     def picks(self, key: str, kind: str) -> list[Pick]:
         """The library notes of `kind` named in property `key`, or suggested by their rules."""
