@@ -88,3 +88,18 @@ def test_stale_temp_files_of_a_killed_sync_are_removed(vault):
     root = vault({"Topics/a.md": stub(), "Topics/.a.md.vault-tools-999999999-0abc1234.tmp": "half"})
     sync(root)
     assert not (root / "Topics/.a.md.vault-tools-999999999-0abc1234.tmp").exists()
+
+
+@pytest.mark.parametrize("key, value", [
+    ("dau", "-5"), ("dau", "0"), ("dau", "NaN"), ("dau", "inf"), ("dau", "1e30"), ("read-write-ratio", "'0:1'"),
+    ("read-write-ratio", "'10:0'"), ("writes", "5/fortnight"), ("write-size", "12 XB"), ("media-share", "150%"),
+])
+def test_unreadable_numbers_are_problems_and_the_note_still_expands(vault, key, value):
+    props = {"dau": "1M", "writes": "1/user/day", key: value}
+    root = vault({"Topics/a.md": stub(**props)})
+    report = sync(root)
+    text = (root / "Topics/a.md").read_text()
+    assert "## 13. Interview Discussion Points" in text and "system-design/topic" in text
+    mine = [p for p in report.problems if p.key == key]
+    assert mine and mine[0].path == "Topics/a.md" and mine[0].hint.startswith(f"e.g. {key}:")
+    assert f"> [!warning] Could not read `{key}`" in text

@@ -26,7 +26,7 @@ def value_of(reader, value, key="k"):
 
 @pytest.mark.parametrize("written, expected", [
     ("100M", 100e6), ("1.5B", 1.5e9), (2_000_000, 2e6), ("10 million", 10e6), ("2,000,000", 2e6),
-    ("10k", 10e3), ("3T", 3e12), ("300M users", 300e6), (1.5e6, 1.5e6), ("1e6", 1e6), ("0", 0.0),
+    ("10k", 10e3), ("3T", 3e12), ("300M users", 300e6), (1.5e6, 1.5e6), ("1e6", 1e6),
 ])
 def test_counts_take_suffixes_and_words(written, expected):
     assert value_of(read_count, written) == pytest.approx(expected)
@@ -230,3 +230,13 @@ def test_other_human_units():
     assert human_money(9.81) == "$9.81"
     assert significant(3472.2) == "3,470"
     assert significant(0.038_61) == "0.0386"
+
+
+@pytest.mark.parametrize("key, value, why", [
+    ("dau", "0", "must be more than 0"), ("dau", -5, "must be more than 0"), ("dau", "1e30", "implausibly large"),
+    ("read-write-ratio", "0:1", "must be more than 0"),
+])
+def test_zero_negative_and_absurd_values_say_why(key, value, why):
+    reader = read_ratio if key == "read-write-ratio" else read_count
+    found = reader(key, value)
+    assert isinstance(found, Problem) and found.key == key and why in found.message and found.hint

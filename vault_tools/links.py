@@ -67,7 +67,7 @@ class Resolver:
 
     def unique_name(self, path: str) -> bool:
         """Whether the note's name alone identifies it in the vault."""
-        return len(self._by_name.get(_stem(path).lower(), [])) == 1
+        return all(other == path for other in self._by_name.get(_stem(path).lower(), []))
 
     def suggestion(self, target: str, within: str = "") -> str | None:
         """The closest existing note name, for a hint."""

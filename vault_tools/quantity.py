@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vault_tools.problems import Problem
 
@@ -154,8 +154,15 @@ def _absent(value: object) -> bool:
 
 def _finish(key: str, value: object, number: float | None, unit: str,
             at_least: float = 0.0, at_most: float = _LARGEST, per: float = 1.0) -> Reading:
-    if number is None or not math.isfinite(number) or not at_least <= number <= at_most:
+    if number is None or not math.isfinite(number):
         return problem(key, value)
+    if not at_least <= number <= at_most:
+        found = problem(key, value)
+        if number > at_most:
+            why = "is implausibly large"
+        else:
+            why = f"must be at least {at_least:g}" if at_least >= 1 else "must be more than 0"
+        return replace(found, message=f"{found.message} — {why}")
     return Quantity(number, unit, shown(value), per)
 
 
@@ -165,8 +172,8 @@ def _count_of(text: str) -> float | None:
     return None if number is None else number * _SCALES[(match["scale"] or "").lower()]
 
 
-def read_count(key: str, value: object, at_least: float = 0.0) -> Reading:
-    """A count: `100M`, `1.5B`, `2,000,000`, `10 million`, 2000000."""
+def read_count(key: str, value: object, at_least: float = 1e-9) -> Reading:
+    """A count above zero: `100M`, `1.5B`, `2,000,000`, `10 million`, 2000000."""
     if _absent(value):
         return None
     plain = _plain(value)
@@ -298,7 +305,7 @@ def read_ratio(key: str, value: object) -> Reading:
         return problem(key, value)
     top, bottom = _number(match["num"]), _number(match["den"] or "1")
     ratio = top / bottom if top is not None and bottom else None
-    return _finish(key, value, ratio, RATIO)
+    return _finish(key, value, ratio, RATIO, at_least=1e-9)
 
 
 def read_factor(key: str, value: object, at_least: float = 1.0) -> Reading:
