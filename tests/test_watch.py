@@ -288,3 +288,18 @@ def test_no_file_handle_leak(vault):
                 (root / f"r{round_}n{i}.md").write_text(stub())
             assert wait_until(lambda: len(written) >= 20)
     assert len(os.listdir("/proc/self/fd")) <= before + 1
+
+
+def test_a_stub_saved_during_the_catch_up_sync_is_not_missed(vault):
+    root = vault({f"Topics/old{i}.md": stub() for i in range(300)})
+    written: list[str] = []
+    watcher = Watcher(root, debounce=DEBOUNCE, on_report=lambda report: written.extend(report.written))
+    thread = threading.Thread(target=watcher.run, name="watcher")
+    thread.start()
+    try:
+        assert wait_until(lambda: (root / ".vault-tools/watch.lock").exists(), timeout=10, step=0.001)
+        (root / "Topics/new.md").write_text(stub())  # while the catch-up sync runs
+        assert wait_until(lambda: expanded(root / "Topics/new.md"), timeout=20)
+    finally:
+        watcher.stop()
+        thread.join(timeout=10)

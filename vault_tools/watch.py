@@ -103,10 +103,11 @@ class Watcher:
     def run(self) -> None:
         """Take the vault lock, catch up with a full sync, then watch until stopped."""
         with VaultLock(self.root):
-            log.info("watching %s (Ctrl-C to stop)", self.root)
-            self._report(self.pipeline.run(), "catch-up sync")
+            # Watch first, so that what changes during the catch-up sync is seen too.
             observer = self._start_observer()
+            log.info("watching %s (Ctrl-C to stop)", self.root)
             try:
+                self._report(self.pipeline.run(), "catch-up sync")
                 self._loop()
             finally:
                 observer.stop()
