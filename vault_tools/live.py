@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-from vault_tools import rules, whiteboard
+from vault_tools import companion, rules, whiteboard
 from vault_tools.capacity import CapacityReport, build_report
 from vault_tools.cost import PriceTable
 from vault_tools.library import DEEP_DIVE, TRADE_OFF, Catalog, Component, LibraryNote
@@ -238,6 +238,15 @@ def probes(topic: Topic) -> str:
     return "\n".join(parts)
 
 
+def drawing(topic: Topic) -> str:
+    if not topic.components:
+        return "> [!note] The Excalidraw drawing appears here once `components:` lists the building blocks.\n"
+    path = companion.drawing_path(topic.note.path)
+    return (f"{topic.link(path, embed=True)}\n\n"
+            "> [!tip] Drawn from `components:` and redrawn when they change — until you draw on it; "
+            "from then on it is yours.\n")
+
+
 def _capacity_block(name: str) -> Callable[[Topic], str]:
     def make(topic: Topic) -> str:
         return whiteboard.render(name, topic.capacity)
@@ -252,6 +261,7 @@ LIVE: dict[str, Generator] = {
     "deep-dives": deep_dives,
     "components": components,
     "probes": probes,
+    "drawing": drawing,
     **{name: _capacity_block(name) for name in ("summary", "sla", "capacity", "growth", "cost")},
 }
 ONCE: dict[str, Generator] = {"trade-offs": trade_off_table}
@@ -265,3 +275,6 @@ def generator_for(topic: Topic, table: dict[str, Generator]) -> Callable[[str], 
         return make(topic) if make else None
 
     return generate
+
+from vault_tools import diagrams  # noqa: E402 - diagrams import Topic from here
+LIVE.update(diagrams.GENERATORS)

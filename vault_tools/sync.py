@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vault_tools import blocks, problems_note, scan, write
+from vault_tools import blocks, companion, excalidraw, problems_note, scan, write
 from vault_tools.cost import PRICE_NOTE as _PRICE_PATH
 from vault_tools.cost import default_prices, parse_prices
 from vault_tools.crosslinks import Crosslinks
@@ -221,6 +221,23 @@ class Pipeline:
         figures = result.topic.capacity.to_json()
         figures["monthly_cost_usd_total"] = (figures.get("monthly_cost_usd") or {}).get("total")
         self.facts[note.path] = topic_facts(note.path, note.topic, body, context.resolver, self.library, figures)
+        if result.topic.components:
+            self._drawing(note, result.topic, report)
+
+    def _drawing(self, note: Note, topic: Topic, report: SyncReport) -> None:
+        """The topic's Excalidraw drawing, written while it is still ours."""
+        rel = companion.drawing_path(note.path)
+        after = companion.stamped(excalidraw.drawing_note(topic)).encode("utf-8")
+        try:
+            before = (self.root / rel).read_bytes()
+        except FileNotFoundError:
+            before = None
+        except OSError:
+            return
+        if before is None:
+            report.changes.append(Change(rel, "drawn", None, after))
+        elif before != after and companion.owned(before.decode("utf-8", "replace")):
+            report.changes.append(Change(rel, "redrawn", before, after))
 
     def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
         """Library notes whose cross-topic blocks change with these topics."""
