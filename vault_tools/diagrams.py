@@ -428,8 +428,7 @@ def architecture_block(topic: Topic) -> str:
 
 # -------------------------------------------------------------- service map
 
-_VERBS = {"cache": "cache-aside", "sql": "reads · writes", "nosql": "reads · writes", "blob": "media",
-          "search": "queries"}
+_VERBS = {"cache": "cache-aside", "blob": "media", "search": "queries"}
 
 
 def services_block(topic: Topic) -> str:
@@ -457,7 +456,7 @@ def services_block(topic: Topic) -> str:
     for edge in arch.edges:
         if edge.source in shown and edge.target in shown:
             target = arch.node(edge.target)
-            verb = edge.label or _VERBS.get(target.role, "calls")
+            verb = edge.label or _VERBS.get(target.role) or ("reads · writes" if target.layer == "data" else "calls")
             if arch.node(edge.source).role == "worker" and target.role == "search":
                 verb = "indexes"
             lines.append(_arrow(Edge(edge.source, edge.target, edge.asynchronous, verb)))

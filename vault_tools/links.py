@@ -28,19 +28,42 @@ def slug(text: str) -> str:
 class Resolver:
     """Resolves link text to vault paths over a set of notes and their aliases."""
 
-    def __init__(self, notes: dict[str, tuple[str, ...]]):
+    def __init__(self, notes: dict[str, tuple[str, ...]] | None = None):
         """`notes`: vault path (with `.md`) → the note's aliases."""
-        self.paths = set(notes)
-        self._by_path = {path[:-3].lower(): path for path in notes}
+        self.paths: dict[str, tuple[str, ...]] = {}
+        self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = defaultdict(list)
         self._by_alias: dict[str, list[str]] = defaultdict(list)
         self._by_slug: dict[str, list[str]] = defaultdict(list)
-        for path, aliases in sorted(notes.items()):
-            self._by_name[_stem(path).lower()].append(path)
-            self._by_slug[slug(_stem(path))].append(path)
-            for alias in aliases:
-                self._by_alias[alias.lower()].append(path)
-                self._by_slug[slug(alias)].append(path)
+        for path, aliases in sorted((notes or {}).items()):
+            self.set(path, aliases)
+
+    def set(self, path: str, aliases: tuple[str, ...] = ()) -> None:
+        """Add a note, or update its aliases (the watcher keeps one resolver up to date)."""
+        if self.paths.get(path) == aliases:
+            return
+        self.remove(path)
+        self.paths[path] = aliases
+        self._by_path[path[:-3].lower()] = path
+        self._by_name[_stem(path).lower()].append(path)
+        self._by_slug[slug(_stem(path))].append(path)
+        for alias in aliases:
+            self._by_alias[alias.lower()].append(path)
+            self._by_slug[slug(alias)].append(path)
+
+    def remove(self, path: str) -> None:
+        aliases = self.paths.pop(path, None)
+        if aliases is None:
+            return
+        self._by_path.pop(path[:-3].lower(), None)
+        keys = [(self._by_name, _stem(path).lower()), (self._by_slug, slug(_stem(path)))]
+        keys += [(self._by_alias, alias.lower()) for alias in aliases]
+        keys += [(self._by_slug, slug(alias)) for alias in aliases]
+        for table, key in keys:
+            if path in table.get(key, ()):
+                table[key].remove(path)
+                if not table[key]:
+                    del table[key]
 
     def resolve(self, target: str, source: str = "") -> str | None:
         """The path a link from `source` to `target` opens, or None."""

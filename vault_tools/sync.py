@@ -43,6 +43,7 @@ class SyncReport:
     written: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     retry: list[Problem] = field(default_factory=list)  # transient: tried again next time
+    apply: bool = True  # written as found; else `changes` hold the bytes, for a diff
 
     def to_json(self) -> dict:
         return {
@@ -71,7 +72,7 @@ class Pipeline:
     def __init__(self, root: Path):
         self.root = root
         self.by_path: dict[str, list[Problem]] = {}
-        self.aliases: dict[str, tuple[str, ...]] = {}  # every note → its aliases (for links)
+        self.resolver = Resolver()  # every note and its aliases, for links
         self.library: dict[str, LibraryNote] = {}
         self.facts: dict[str, TopicFacts] = {}
         self.reload()
@@ -102,7 +103,7 @@ class Pipeline:
         return rel in (SETTINGS_FILE, CATALOG_NOTE, PRICE_NOTE) or rel.startswith(self.settings.sections_folder + "/")
 
     def context(self) -> Context:
-        return Context(self.settings, Resolver(self.aliases), self.library, self.catalog, self.prices,
+        return Context(self.settings, self.resolver, self.library, self.catalog, self.prices,
                        LinkStyle(self.settings.markdown_links, self.settings.new_link_format))
 
     def topic(self, rel: str) -> Topic:
@@ -129,41 +130,47 @@ class Pipeline:
         notes, gone = self._read_paths(paths)
         if self._library_changed(notes, gone):
             return self._full(apply)
-        report = SyncReport(notes=len(notes))
+        report = SyncReport(notes=len(notes), apply=apply)
         old = {path: self.facts.get(path) for path in [*notes, *gone]}
         for path in gone:
             self.facts.pop(path, None)
-            self.aliases.pop(path, None)
+            self.resolver.remove(path)
             self.by_path.pop(path, None)
         for note in notes.values():
-            self.aliases[note.path] = aliases(note.props)
+            self.resolver.set(note.path, aliases(note.props))
         context = self.context()
         for note in notes.values():
             self._render_topic(note, context, report)
         self._render_library(self._dependents(old), context, report, notes)
-        return self._finish(report, apply)
+        return self._finish(report)
 
     def _full(self, apply: bool) -> SyncReport:
         listing = scan.walk(self.root, self.settings)
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
-        self.by_path, self.facts = {}, {}
-        notes: dict[str, Note] = {}
-        for entry in listing.notes:
+        self.by_path, self.facts, self.library = {}, {}, {}
+        known: dict[str, tuple[str, ...]] = {}
+        topics: list[scan.Entry] = []
+        library_notes: dict[str, Note] = {}
+        for entry in listing.notes:  # first pass: what links can reach, and the library
+            note = self._read(entry)
+            if note is None:
+                continue
+            known[note.path] = aliases(note.props)
+            if note.kind in (STUB, TOPIC):
+                topics.append(entry)
+            elif self._index_library(note):
+                library_notes[note.path] = note
+        self.resolver = Resolver(known)
+        report = SyncReport(notes=len(listing.notes), apply=apply)
+        context = self.context()
+        for entry in topics:  # read again rather than hold every topic in memory
             note = self._read(entry)
             if note is not None:
-                notes[note.path] = note
-        self.aliases = {path: aliases(note.props) for path, note in notes.items()}
-        self.library = {}
-        for note in notes.values():
-            self._index_library(note)
-        report = SyncReport(notes=len(listing.notes))
-        context = self.context()
-        for note in notes.values():
-            self._render_topic(note, context, report)
-        self._render_library(set(self.library), context, report, notes)
-        return self._finish(report, apply)
+                self._render_topic(note, context, report)
+        self._render_library(set(self.library), context, report, library_notes)
+        return self._finish(report)
 
     # -- stages -------------------------------------------------------------------
 
@@ -192,11 +199,13 @@ class Pipeline:
         self.by_path[entry.path] = problems
         return note
 
-    def _index_library(self, note: Note) -> None:
+    def _index_library(self, note: Note) -> bool:
         entry, problems = library_note(note)
-        if entry is not None:
-            self.library[note.path] = entry
-            self.by_path[note.path] = self.by_path.get(note.path, []) + problems
+        if entry is None:
+            return False
+        self.library[note.path] = entry
+        self.by_path[note.path] = self.by_path.get(note.path, []) + problems
+        return True
 
     def _library_changed(self, notes: dict[str, Note], gone: list[str]) -> bool:
         """Whether a library note (or a note's aliases) changed: topics then need a full run."""
@@ -204,7 +213,7 @@ class Pipeline:
             return True
         for path, note in notes.items():
             entry, _ = library_note(note)
-            if entry != self.library.get(path) or (entry and aliases(note.props) != self.aliases.get(path)):
+            if entry != self.library.get(path) or (entry and aliases(note.props) != self.resolver.paths.get(path)):
                 return True
         return False
 
@@ -212,7 +221,7 @@ class Pipeline:
         result = render(note, context, self.scaffolds)
         self.by_path[note.path] = self.by_path.get(note.path, []) + result.problems
         if result.text is not None:
-            report.changes.append(Change(note.path, result.action, note.raw, note.encode(result.text)))
+            self._emit(Change(note.path, result.action, note.raw, note.encode(result.text)), report)
         if result.topic is None:
             self.facts.pop(note.path, None)
             return
@@ -235,9 +244,9 @@ class Pipeline:
         except OSError:
             return
         if before is None:
-            report.changes.append(Change(rel, "drawn", None, after))
+            self._emit(Change(rel, "drawn", None, after), report)
         elif before != after and companion.owned(before.decode("utf-8", "replace")):
-            report.changes.append(Change(rel, "redrawn", before, after))
+            self._emit(Change(rel, "redrawn", before, after), report)
 
     def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
         """Library notes whose cross-topic blocks change with these topics."""
@@ -265,33 +274,34 @@ class Pipeline:
             problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
             self.by_path[path] = [p for p in self.by_path.get(path, []) if p.kind != "conflict"] + problems
             if text != note.text:
-                report.changes.append(Change(path, "updated", note.raw, note.encode(text)))
+                self._emit(Change(path, "updated", note.raw, note.encode(text)), report)
 
     def _reread(self, path: str) -> Note | None:
         entry = scan.entry(self.root, path, self.settings)
         return self._read(entry) if entry else None
 
-    def _finish(self, report: SyncReport, apply: bool) -> SyncReport:
-        if apply:
-            self._apply(report.changes, report)
+    def _finish(self, report: SyncReport) -> SyncReport:
         report.problems = self.problems()
         change = problems_note_change(self.root, self.settings, report.problems)
         if change is not None:
-            report.changes.append(change)
-            if apply:
-                self._apply([change], report)
-                report.problems = self.problems()
+            self._emit(change, report)
+            report.problems = self.problems()
         return report
 
-    def _apply(self, changes: list[Change], report: SyncReport) -> None:
-        for change in changes:
-            refused = write.write(self.root, change.path, change.before, change.after)
-            if refused is None:
-                report.written.append(change.path)
-            elif refused.kind == "retry":
-                report.retry.append(refused)
-            else:
-                self.by_path.setdefault(change.path, []).append(refused)
+    def _emit(self, change: Change, report: SyncReport) -> None:
+        """Record a change; when applying, write it now and keep only its name
+        (a first sync of thousands of stubs then holds no note in memory)."""
+        if not report.apply:
+            report.changes.append(change)
+            return
+        report.changes.append(Change(change.path, change.action, None, b""))
+        refused = write.write(self.root, change.path, change.before, change.after)
+        if refused is None:
+            report.written.append(change.path)
+        elif refused.kind == "retry":
+            report.retry.append(refused)
+        else:
+            self.by_path.setdefault(change.path, []).append(refused)
 
     def problems(self) -> list[Problem]:
         """Every problem known now, in a stable order."""
