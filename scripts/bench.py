@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -74,12 +75,14 @@ def wait_for(predicate, timeout: float, step: float = 0.001) -> float | None:
 
 def watch_latency(root: Path, edits: int) -> tuple[list[float], float]:
     """Latencies (ms, quiet period subtracted) of stub → expanded on disk, and idle RSS (MB)."""
-    daemon = subprocess.Popen([sys.executable, "-m", "vault_tools", "watch", str(root), "--quiet"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen([sys.executable, "-m", "vault_tools", "watch", str(root)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        lock = root / ".vault-tools/watch.lock"
-        wait_for(lambda: lock.exists() and b"pid" in lock.read_bytes(), 120, 0.05)
-        time.sleep(3)  # the catch-up sync finishes; the daemon goes idle
+        for line in daemon.stdout:  # wait for the catch-up sync to end
+            if "catch-up sync" in line:
+                break
+        threading.Thread(target=lambda: [None for _ in daemon.stdout], daemon=True).start()  # keep draining
+        time.sleep(2)  # idle
         idle_rss = rss_mb(daemon.pid)
         latencies = []
         rng = random.Random(7)

@@ -19,7 +19,7 @@ from vault_tools.quantity import (
     MONTH, human_bytes, human_count, human_rate, read_size,
 )
 
-PRICE_NOTE = Path("Capacity") / "Cloud Prices.md"
+PRICE_NOTE = "Capacity/Cloud Prices.md"
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
 HOT_DAYS = 30
 COOL_DAYS = 365
@@ -213,7 +213,7 @@ class _Pricer:
             self.problems.append(Problem(
                 f"no price for `{item}` ({self.cloud}) in the price table; that cost line is unknown",
                 key=item, kind="prices",
-                hint=f"add a row to {PRICE_NOTE.as_posix()}: | {self.cloud} | {item} | {unit} | … |"))
+                hint=f"add a row to {PRICE_NOTE}: | {self.cloud} | {item} | {unit} | … |"))
         return price
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault_tools import blocks, companion, excalidraw, problems_note, scan, write
-from vault_tools.cost import PRICE_NOTE as _PRICE_PATH
-from vault_tools.cost import default_prices, parse_prices
+from vault_tools.cost import PRICE_NOTE, default_prices, parse_prices
 from vault_tools.crosslinks import Crosslinks
 from vault_tools.index import TopicFacts, topic_facts
 from vault_tools.library import CATALOG_NOTE, CAPACITY, LibraryNote, aliases, library_note, load_catalog
@@ -60,9 +59,6 @@ def sync(root: Path, *, apply: bool = True) -> SyncReport:
     vault at `root`. With apply=False nothing is written: the report says
     what would change."""
     return Pipeline(root).run(apply=apply)
-
-
-PRICE_NOTE = _PRICE_PATH.as_posix()
 
 
 class Pipeline:
