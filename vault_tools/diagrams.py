@@ -53,6 +53,13 @@ def ident(text: str, prefix: str) -> str:
     return snake if snake[:1].isalpha() else f"{prefix}_{snake}".rstrip("_")
 
 
+def er_word(text: str, prefix: str) -> str:
+    """An ER attribute type or name: an `ident` that the ER parser cannot
+    take for a key marker (PK, FK, UK are matched in any case)."""
+    word = ident(text, prefix)
+    return f"{prefix}_{word}" if word in ("pk", "fk", "uk") else word
+
+
 def code(text: object, limit: int = 60) -> str:
     """A person's text inside Markdown backticks (one line, no backticks, no `%%`)."""
     line = " ".join(str(text).split()).replace("`", "'").replace("%%", "% %")
@@ -631,9 +638,9 @@ def er_diagram(schema: Schema) -> str:
         lines.append(f'    {entity_id}["{label(entity.name)}"]' + (" {" if entity.fields else ""))
         for field in entity.fields:
             keys = ", ".join(k for k, on in (("PK", field.pk), ("FK", bool(field.fk)), ("UK", field.unique)) if on)
-            name = schema.column(field)
+            name = er_word(field.name, "c")
             note = f' "{label(field.name)}"' if name != field.name else ""
-            lines.append(f"        {ident(schema.type_of(field), 't')} {name}" + (f" {keys}" if keys else "") + note)
+            lines.append(f"        {er_word(schema.type_of(field), 't')} {name}" + (f" {keys}" if keys else "") + note)
         if entity.fields:
             lines.append("    }")
     for entity in schema.entities:

@@ -1,6 +1,7 @@
-// Render many Mermaid diagrams in one headless Chromium session.
+// Render many Mermaid diagrams in one headless Chromium session (a page per core).
 //
-// stdin:  JSON [{"id": "...", "code": "..."}, ...]
+// input:  JSON [{"id": "...", "code": "..."}, ...] in the file named by the
+//         first argument, else on stdin
 // stdout: JSON {"mermaid": "11.x.y", "results": [{"id", "ok", "error", "text"}, ...]}
 // (`text`: the words the SVG shows, to check that labels survive escaping)
 // Each diagram is parsed (mermaid.parse) and drawn (mermaid.render); a
@@ -9,7 +10,7 @@
 
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 
@@ -50,18 +51,31 @@ async function renderAll(page, diagrams) {
   }, diagrams);
 }
 
+async function readInput() {
+  if (process.argv[2]) return readFileSync(process.argv[2], "utf8");
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function main() {
-  const diagrams = JSON.parse(readFileSync(0, "utf8"));
+  const diagrams = JSON.parse(await readInput());
   const profile = mkdtempSync(join(tmpdir(), "mermaid-render-"));
   let browser;
   try {
     browser = await puppeteer.launch({
       executablePath: CHROMIUM, headless: true, userDataDir: profile, args: FLAGS,
     });
-    const page = await browser.newPage();
-    await page.setContent("<!doctype html><html><body></body></html>");
-    await page.addScriptTag({ path: MERMAID_JS });
-    const results = await renderAll(page, diagrams);
+    // One page per core, each with its share of the diagrams, in parallel.
+    const pages = Math.max(1, Math.min(availableParallelism(), 4, diagrams.length));
+    const shares = Array.from({ length: pages }, (_, p) => diagrams.filter((_, i) => i % pages === p));
+    const done = await Promise.all(shares.map(async (share) => {
+      const page = await browser.newPage();
+      await page.setContent("<!doctype html><html><body></body></html>");
+      await page.addScriptTag({ path: MERMAID_JS });
+      return renderAll(page, share);
+    }));
+    const results = diagrams.map((_, i) => done[i % pages][Math.floor(i / pages)]);
     process.stdout.write(JSON.stringify({ mermaid: MERMAID_VERSION, results }));
   } finally {
     if (browser) await browser.close();
