@@ -1,0 +1,245 @@
+"""The architecture model (nodes by layer, sync and async edges) drawn from
+a topic's components, and its Mermaid flowchart."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from vault_tools.diagrams.mermaid import label, mermaid, slug
+
+if TYPE_CHECKING:
+    from vault_tools.library import Component
+    from vault_tools.live import Topic
+
+LAYERS = ("client", "edge", "service", "data", "async", "external")
+_TITLES = {"client": "Client", "edge": "Edge", "service": "Services", "data": "Data",
+           "async": "Async messaging", "external": "External"}
+_COLOURS = {"client": "#e8f0fe,stroke:#4a6fa5", "edge": "#fff4e5,stroke:#d48a1a",
+            "service": "#e8f5e9,stroke:#3c8c40", "data": "#f3e5f5,stroke:#8e44ad",
+            "async": "#fffde7,stroke:#b59f00", "external": "#eceff1,stroke:#607d8b"}
+
+# What a component does on the request paths, from the words of its name,
+# then of its aliases; the first role with a matching word wins.
+_ROLES = (
+    ("cdn", ("cdn", "front door", "cloudfront", "edge cache")), ("dns", ("dns", "route 53")),
+    ("waf", ("waf", "firewall")), ("lb", ("load balancer", "lb", "alb", "nlb", "elb", "reverse proxy")),
+    ("gateway", ("gateway", "api management", "apim", "bff")),
+    ("auth", ("auth", "identity", "idp", "authentication", "oauth", "oidc", "sso")),
+    ("ml", ("ml", "machine learning", "model serving", "inference", "llm")),
+    ("worker", ("worker", "workers", "consumer", "processor", "job", "jobs", "scheduler", "cron", "workflow")),
+    ("cache", ("cache", "redis", "memcached", "valkey")),
+    ("search", ("search", "elasticsearch", "opensearch", "solr")),
+    ("analytics", ("analytics", "warehouse", "data warehouse", "olap", "data lake", "lakehouse")),
+    ("nosql", ("nosql", "cosmos", "cosmos db", "dynamodb", "cassandra", "mongodb", "document db", "key value")),
+    ("sql", ("sql", "rdbms", "relational", "postgres", "postgresql", "mysql", "database")),
+    ("blob", ("blob", "object storage", "object store", "s3", "file storage", "files", "media storage")),
+    ("stream", ("stream", "streams", "event log", "event stream", "kafka", "event hubs", "kinesis")),
+    ("pubsub", ("pubsub", "pub sub", "event bus", "event grid", "sns", "eventbridge")),
+    ("queue", ("queue", "queues", "message queue", "service bus", "sqs", "rabbitmq", "mq")),
+    ("payment", ("payment", "payments", "psp", "checkout")),
+    ("telemetry", ("monitoring", "observability", "metrics", "logging", "tracing", "telemetry", "apm")),
+    ("secrets", ("secrets", "secret store", "key vault", "kms", "key management")),
+)
+MESSAGING = ("queue", "stream", "pubsub")
+STORES = ("sql", "nosql")
+SIDE_SERVICES = ("auth", "ml")  # called by other services, not the main request handler
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box: a listed component, or one the paths need (`implied`)."""
+
+    id: str
+    name: str
+    layer: str
+    role: str = ""
+    service: str = ""  # the cloud product that plays it, shortened, e.g. Cosmos DB
+    implied: bool = False
+
+    @property
+    def messaging(self) -> bool:
+        return self.role in MESSAGING or (self.layer == "async" and self.role != "worker")
+
+    @property
+    def serves_requests(self) -> bool:
+        return self.layer == "service" and self.role != "worker" and not self.messaging
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    asynchronous: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The topic's components as boxes in layers and the calls between them."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...] = ()
+
+    def layer(self, name: str) -> list[Node]:
+        return [n for n in self.nodes if n.layer == name]
+
+    def node(self, node_id: str) -> Node:
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def role(self, *roles: str) -> Node | None:
+        return next((n for n in self.nodes if n.role in roles), None)
+
+    @property
+    def services(self) -> list[Node]:
+        """Everything that serves requests; the main handlers first."""
+        serving = [n for n in self.nodes if n.serves_requests]
+        return sorted(serving, key=lambda n: n.role in SIDE_SERVICES)
+
+    @property
+    def handlers(self) -> list[Node]:
+        return [n for n in self.services if n.role not in SIDE_SERVICES]
+
+    @property
+    def workers(self) -> list[Node]:
+        return [n for n in self.nodes if n.role == "worker"]
+
+    @property
+    def buses(self) -> list[Node]:
+        return [n for n in self.nodes if n.messaging]
+
+
+def role_of(component: Component) -> str:
+    for words in (component.name, " ".join(component.aliases)):
+        text = " " + " ".join(re.findall(r"[a-z0-9]+", words.lower())) + " "
+        for role, keywords in _ROLES:
+            if any(f" {keyword} " in text for keyword in keywords):
+                return role
+    return ""
+
+
+def short_service(text: str) -> str:
+    """`Blob Storage (hot, cool, cold, archive tiers)` → `Blob Storage`: the
+    first product a catalog cell names, short enough for a box."""
+    first = re.split(r"\(|,|;", text, maxsplit=1)[0].strip()
+    return first if len(first) <= 36 else first[:35].rstrip() + "…"
+
+
+def architecture(topic: Topic) -> Architecture:
+    """Boxes for `components` (unknown names are services), plus the client,
+    app service and workers that the paths need when none is listed."""
+    nodes: list[Node] = []
+    for index, (name, component) in enumerate(topic.components, 1):
+        node = _node(index, name, component, topic.cloud)
+        if node.name.lower() not in {n.name.lower() for n in nodes}:
+            nodes.append(node)
+    if not nodes:
+        return Architecture(())
+    if not any(n.layer == "client" for n in nodes):
+        nodes.insert(0, Node("client", "Client", "client", "", "web · mobile", implied=True))
+    if not Architecture(tuple(nodes)).handlers and any(n.layer != "client" for n in nodes):
+        nodes.append(Node("app", "App service", "service", "", "stateless, autoscaled", implied=True))
+    if any(n.messaging for n in nodes) and not any(n.role == "worker" for n in nodes):
+        nodes.append(Node("workers", "Workers", "service", "worker", "consumers", implied=True))
+    return Architecture(tuple(nodes), tuple(_edges(Architecture(tuple(nodes)))))
+
+
+def _node(index: int, name: str, component: Component | None, cloud: str) -> Node:
+    node_id = f"n{index}" + (f"_{slug(name)}" if slug(name) else "")
+    if component is None:
+        return Node(node_id, name, "service")
+    service = short_service(component.aws if cloud == "aws" else component.azure)
+    return Node(node_id, component.name, component.layer, role_of(component), service)
+
+
+def _edges(arch: Architecture) -> list[Edge]:
+    """Who calls whom: the edge chain in the order listed, handlers to data
+    and buses, buses to workers, workers to data and the outside world."""
+    edges: dict[tuple[str, str], Edge] = {}
+
+    def add(source: Node, target: Node, asynchronous: bool = False, text: str = "") -> None:
+        if source.id != target.id:
+            edges.setdefault((source.id, target.id), Edge(source.id, target.id, asynchronous, text))
+
+    entry = arch.layer("client")
+    for hop in arch.layer("edge"):
+        for source in entry:
+            add(source, hop)
+        entry = [hop]
+    data = arch.layer("data")
+    stores = [n for n in data if n.role != "analytics"]
+    analytics = [n for n in data if n.role == "analytics"]
+    outside = [n for n in arch.layer("external") if n.role not in ("telemetry", "secrets", "payment")]
+    buses, workers = arch.buses, arch.workers
+    for service in arch.services:
+        for source in entry:
+            add(source, service, text="verify token" if service.role == "auth" else "")
+    for handler in arch.handlers:
+        for target in stores:
+            add(handler, target)
+        for side in arch.services:
+            if side.role == "ml":
+                add(handler, side, text="inference")
+        for target in buses:
+            add(handler, target, True, "publish")
+        for target in [] if buses else workers:
+            add(handler, target, True, "enqueue job")
+        for target in [n for n in arch.layer("external") if n.role in ("payment", "secrets")]:
+            add(handler, target)
+        for target in [] if workers else outside:
+            add(handler, target)
+        for target in [] if buses or workers else analytics:
+            add(handler, target, True, "export")
+    for bus in buses:
+        for target in workers:
+            add(bus, target, True, "consume")
+        for target in analytics:
+            add(bus, target, True, "ingest")
+    for worker in workers:
+        for target in [n for n in stores if n.role != "cache"] + outside + ([] if buses else analytics):
+            add(worker, target, True)
+    for source in arch.handlers + workers:
+        for target in [n for n in arch.layer("external") if n.role == "telemetry"]:
+            add(source, target, True, "telemetry")
+    cdn, blob = arch.role("cdn"), arch.role("blob")
+    if cdn and blob:
+        add(cdn, blob, False, "origin")
+    return list(edges.values())
+
+
+def box(node: Node) -> str:
+    text = label(node.name) + (f"<br/>{label(node.service)}" if node.service else "")
+    if node.messaging:
+        return f'{node.id}{{{{"{text}"}}}}'
+    opening, closing = {"client": ('(["', '"])'), "data": ('[("', '")]'), "external": ('[/"', '"/]')}.get(
+        node.layer, ('[["', '"]]') if node.role == "worker" else ('["', '"]'))
+    return f"{node.id}{opening}{text}{closing}"
+
+
+def arrow(edge: Edge) -> str:
+    arrow = "-.->" if edge.asynchronous else "-->"
+    text = f'|"{label(edge.label)}"|' if edge.label else ""
+    return f"    {edge.source} {arrow}{text} {edge.target}"
+
+
+def styles(nodes: list[Node]) -> list[str]:
+    lines = [f"    classDef lyr_{layer} fill:{_COLOURS[layer]},color:#1a1a1a" for layer in LAYERS
+             if any(n.layer == layer for n in nodes)]
+    for layer in LAYERS:
+        members = [n.id for n in nodes if n.layer == layer]
+        if members:
+            lines.append(f"    class {','.join(members)} lyr_{layer}")
+    lines += [f"    style {n.id} stroke-dasharray:5 5" for n in nodes if n.implied]
+    return lines
+
+
+def architecture_flowchart(arch: Architecture) -> str:
+    lines = ["flowchart LR"]
+    for layer in LAYERS:
+        members = arch.layer(layer)
+        if members:
+            lines.append(f'    subgraph layer_{layer} ["{_TITLES[layer]}"]')
+            lines += [f"        {box(n)}" for n in members]
+            lines.append("    end")
+    lines += [arrow(e) for e in arch.edges] + styles(list(arch.nodes))
+    return mermaid(lines)

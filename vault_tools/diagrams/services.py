@@ -1,0 +1,44 @@
+"""The §7 service map: services and their sync / async dependencies."""
+
+from __future__ import annotations
+from typing import TYPE_CHECKING
+from vault_tools.diagrams.architecture import Edge, architecture, arrow, box, styles
+from vault_tools.diagrams.mermaid import label, mermaid
+
+if TYPE_CHECKING:
+    from vault_tools.live import Topic
+
+_VERBS = {"cache": "cache-aside", "blob": "media", "search": "queries"}
+
+
+def services_block(topic: Topic) -> str:
+    """Who serves requests, who works in the background, and what each one
+    calls, publishes and consumes — without the client and edge detail."""
+    arch = architecture(topic)
+    if not arch.services and not arch.workers:
+        return "> [!note] No services yet\n> List components in `components:` to draw the service map.\n"
+    entry = (arch.layer("edge") or arch.layer("client"))[-1:]
+    lines = ["flowchart LR"] + [f"    {box(n)}" for n in entry]
+    instances = topic.capacity.instances
+    lines.append('    subgraph request_path ["Request path: synchronous"]')
+    for node in arch.services:
+        alone = arch.handlers == [node]
+        extra = f"<br/>{instances} instances at peak" if instances and alone else ""
+        lines.append(f'        {node.id}["{label(node.name)}{extra}"]')
+    lines.append("    end")
+    if arch.workers:
+        lines.append('    subgraph background ["Background: asynchronous"]')
+        lines += [f"        {box(n)}" for n in arch.workers]
+        lines.append("    end")
+    lines += [f"    {box(n)}" for n in arch.buses + arch.layer("data") + arch.layer("external")]
+    shown = {n.id for n in entry + arch.services + arch.workers + arch.buses + arch.layer("data")
+             + arch.layer("external")}
+    for edge in arch.edges:
+        if edge.source in shown and edge.target in shown:
+            target = arch.node(edge.target)
+            verb = edge.label or _VERBS.get(target.role) or ("reads · writes" if target.layer == "data" else "calls")
+            if arch.node(edge.source).role == "worker" and target.role == "search":
+                verb = "indexes"
+            lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb)))
+    nodes = [n for n in arch.nodes if n.id in shown]
+    return mermaid(lines + styles(nodes))
