@@ -7,7 +7,7 @@ blocks depend on them. Same code, same results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +71,9 @@ class Pipeline:
         self.resolver = Resolver()  # every note and its aliases, for links
         self.library: dict[str, LibraryNote] = {}
         self.facts: dict[str, TopicFacts] = {}
+        # Asked between notes: when it says stop, the run ends after the note in
+        # hand and writes nothing more (the next run picks up the rest).
+        self.should_stop: Callable[[], bool] = lambda: False
         self.reload()
 
     def reload(self) -> None:
@@ -136,6 +139,8 @@ class Pipeline:
             self.resolver.set(note.path, aliases(note.props))
         context = self.context()
         for note in notes.values():
+            if self.should_stop():
+                return report
             self._render_topic(note, context, report)
         self._render_library(self._dependents(old), context, report, notes)
         return self._finish(report)
@@ -162,6 +167,8 @@ class Pipeline:
         report = SyncReport(notes=len(listing.notes), apply=apply)
         context = self.context()
         for entry in topics:  # read again rather than hold every topic in memory
+            if self.should_stop():
+                return report
             note = self._read(entry)
             if note is not None:
                 self._render_topic(note, context, report)

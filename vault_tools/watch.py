@@ -48,6 +48,8 @@ class Watcher:
                  on_report: Callable[[SyncReport], None] | None = None):
         self.root = root
         self.pipeline = Pipeline(root)
+        self._stopped = threading.Event()
+        self.pipeline.should_stop = self._stopped.is_set
         settings = self.pipeline.settings
         self.poll = poll
         self.debounce = settings.debounce_seconds if debounce is None else debounce
@@ -59,7 +61,6 @@ class Watcher:
         self._written: dict[str, str] = {}  # path → digest of what we last wrote there
         self._logged: set[str] = set()
         self._wake = threading.Condition()
-        self._stopped = threading.Event()
 
     # -- events (called on watchdog's thread) --------------------------------
 
@@ -107,11 +108,17 @@ class Watcher:
             observer = self._start_observer()
             log.info("watching %s (Ctrl-C to stop)", self.root)
             try:
-                self._report(self.pipeline.run(), "catch-up sync")
+                self._catch_up()
                 self._loop()
             finally:
                 observer.stop()
                 observer.join(timeout=5)
+
+    def _catch_up(self) -> None:
+        try:
+            self._report(self.pipeline.run(), "catch-up sync")
+        except Exception:  # noqa: BLE001 - the daemon carries on; reconciliation retries
+            log.exception("error during the catch-up sync; carrying on")
 
     def stop(self) -> None:
         """Ask the loop to finish the work in hand and return (thread- and signal-safe)."""
