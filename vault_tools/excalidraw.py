@@ -38,7 +38,8 @@ def drawing_note(topic: Topic) -> str:
     """The whole `.excalidraw.md` note of the topic's architecture."""
     scene = drawing(topic)
     texts = [e for e in scene["elements"] if e["type"] == "text"]
-    data = json.dumps(scene, indent="\t", ensure_ascii=False).replace("`", "\\u0060")
+    # One line: json's C encoder (indenting falls back to the slow pure-Python one).
+    data = json.dumps(scene, ensure_ascii=False).replace("`", "\\u0060")
     return (FRONTMATTER
             + f"Architecture of {topic.link(topic.note.path)}, drawn from its `components`.\n\n"
             + "# Excalidraw Data\n## Text Elements\n"

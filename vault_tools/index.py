@@ -14,6 +14,7 @@ from vault_tools.library import LibraryNote
 from vault_tools.links import Resolver
 
 _CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+_LINK = re.compile(markdown.WIKILINK)
 _TRADE_OFF_SECTION = re.compile(r"^##[ \t]+(?:\S+[ \t]+)?12\.[ \t]+Trade-offs", re.MULTILINE)
 
 
@@ -43,8 +44,9 @@ def topic_facts(path: str, name: str, body: str, resolver: Resolver, library: di
                 figures: dict) -> TopicFacts:
     """The facts of one topic from its body text (frontmatter cut off)."""
     linked = set()
-    for match in re.finditer(markdown._WIKILINK, _CODE.sub("", body)):
-        target = resolver.resolve(match["wl_target"], path)
+    targets = {match["wl_target"] for match in _LINK.finditer(_CODE.sub("", body))}
+    for written in targets:  # the same few notes are linked many times over
+        target = resolver.resolve(written, path)
         if target in library:
             linked.add(target)
     rows = []

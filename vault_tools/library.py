@@ -100,13 +100,16 @@ class Catalog:
 
     components: list[Component] = field(default_factory=list)
     path: str = ""
+    _index: dict[str, Component] = field(default_factory=dict, repr=False)
 
     def find(self, name: str) -> Component | None:
-        key = slug(name)
-        for component in self.components:
-            if key == slug(component.name) or key in (slug(a) for a in component.aliases):
-                return component
-        return None
+        """The component a name or alias stands for (first listed wins)."""
+        if len(self._index) != len(self.components):
+            self._index = {}
+            for component in self.components:
+                for key in (component.name, *component.aliases):
+                    self._index.setdefault(slug(key), component)
+        return self._index.get(slug(name))
 
     def names(self) -> list[str]:
         return [c.name for c in self.components]

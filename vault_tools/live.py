@@ -64,6 +64,13 @@ class Topic:
         self.note = note
         self.context = context
         self.problems: list[Problem] = []
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, make: Callable[[], object]):
+        """`make()` once per topic: several blocks draw on the same model."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def name(self) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import mistune
 
-_WIKILINK = (r"(?P<wl_embed>!?)\[\[(?P<wl_target>[^\[\]|\\\n#^]*)(?P<wl_anchor>[#^][^\[\]|\\\n]*)?"
+WIKILINK = (r"(?P<wl_embed>!?)\[\[(?P<wl_target>[^\[\]|\\\n#^]*)(?P<wl_anchor>[#^][^\[\]|\\\n]*)?"
              r"(?:\\?\|(?P<wl_alias>[^\[\]\n]*?))?\]\]")
 
 
@@ -33,7 +33,7 @@ def _parse_wikilink(inline, match: re.Match, state) -> int:
 
 
 def _wikilinks(md: mistune.Markdown) -> None:
-    md.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link")
+    md.inline.register("wikilink", WIKILINK, _parse_wikilink, before="link")
 
 
 @lru_cache(maxsize=1)

@@ -128,6 +128,10 @@ def short_service(text: str) -> str:
 def architecture(topic: Topic) -> Architecture:
     """Boxes for `components` (unknown names are services), plus the client,
     app service and workers that the paths need when none is listed."""
+    return topic.memo("architecture", lambda: _architecture(topic))
+
+
+def _architecture(topic: Topic) -> Architecture:
     nodes: list[Node] = []
     for index, (name, component) in enumerate(topic.components, 1):
         node = _node(index, name, component, topic.cloud)
