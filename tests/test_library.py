@@ -169,3 +169,14 @@ def test_a_library_edit_re_renders_the_topics(vault):
     assert "Topics/A.md" in report.written
     assert "- What is the eviction policy?" in block(read(root, "Topics/A.md"), "probes")
     assert re.search(r"hit ratio", block(read(root, "Topics/A.md"), "probes")) is None
+
+
+def test_an_emptied_library_block_is_refilled_by_a_watch_run(vault):
+    root = vault({**LIBRARY, "Topics/A.md": topic()})
+    pipeline = Pipeline(root)
+    pipeline.run()
+    path = root / "Deep Dives/Caching and Invalidation.md"
+    full = path.read_text()
+    path.write_text(re.sub(r"(begin used-by hash=\w+ %%\n).*?(%% vault-tools:end)", r"\1\2", full, flags=re.S))
+    assert pipeline.run(["Deep Dives/Caching and Invalidation.md"]).written == ["Deep Dives/Caching and Invalidation.md"]
+    assert path.read_text() == full

@@ -142,7 +142,8 @@ class Pipeline:
             if self.should_stop():
                 return report
             self._render_topic(note, context, report)
-        self._render_library(self._dependents(old), context, report, notes)
+        touched = {path for path in notes if path in self.library}  # e.g. a block emptied by hand
+        self._render_library(self._dependents(old) | touched, context, report, notes)
         return self._finish(report)
 
     def _full(self, apply: bool) -> SyncReport:
