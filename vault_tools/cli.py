@@ -183,8 +183,8 @@ def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
     if not path.is_file():
         raise VaultError(f"{args.note}: no such note")
     root = vault_of(path)
-    topic = Pipeline(root).topic(path.resolve().relative_to(root).as_posix())
-    report = topic.capacity
+    rel = path.resolve().relative_to(root).as_posix()
+    report = Pipeline(root).topic(rel).capacity
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -192,7 +192,7 @@ def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
         print(f"# {report.topic}\n")
         print("\n".join(f"## {title}\n\n{whiteboard.render(name, report)}" for name, title in titles.items()), end="")
     for problem in report.problems:
-        print(f"problem: {problem.line()}", file=sys.stderr)
+        print(f"problem: {rel}: {problem.line().removeprefix('(vault): ')}", file=sys.stderr)
     return OK
 
 
