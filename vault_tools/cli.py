@@ -7,6 +7,7 @@ vault error. No traceback reaches the person unless --verbose.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import logging
@@ -192,7 +193,7 @@ def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
         print(f"# {report.topic}\n")
         print("\n".join(f"## {title}\n\n{whiteboard.render(name, report)}" for name, title in titles.items()), end="")
     for problem in report.problems:
-        print(f"problem: {rel}: {problem.line().removeprefix('(vault): ')}", file=sys.stderr)
+        print(f"problem: {dataclasses.replace(problem, path=rel).line()}", file=sys.stderr)
     return OK
 
 
