@@ -180,3 +180,19 @@ def test_line_endings_bom_and_mode_are_kept(vault, newline, bom):
     assert body.count("\n") == body.count(newline) if newline == "\r\n" else "\r" not in body
     assert oct(path.stat().st_mode & 0o777) == oct(0o640)
     assert sync(root).changes == []
+
+
+def test_heading_icons_setting(vault):
+    root = vault({"vault-tools.yaml": "heading-icons: true\n", "Topics/a.md": stub(**{"trade-offs": "[x]"})})
+    sync(root)
+    text = (root / "Topics/a.md").read_text()
+    assert "## 🎯 1. System Overview" in text and "## 🎤 13. Interview Discussion Points" in text
+    assert [h.split(" ", 1)[1] for h in headings_of(text)] == [f"{n}. {h}" for n, h in enumerate(HEADINGS, 1)]
+    assert sync(root).changes == []
+
+
+def test_bad_settings_are_problems_and_defaults_apply(vault):
+    root = vault({"vault-tools.yaml": "heading-icons: maybe\nfrobnicate: 1\n", "Topics/a.md": stub()})
+    report = sync(root)
+    assert sorted(p.key for p in report.problems) == ["frobnicate", "heading-icons"]
+    assert "## 1. System Overview" in (root / "Topics/a.md").read_text()
