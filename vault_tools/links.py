@@ -92,6 +92,10 @@ class Resolver:
         """Whether the note's name alone identifies it in the vault."""
         return all(other == path for other in self._by_name.get(_stem(path).lower(), []))
 
+    def shared_names(self) -> list[str]:
+        """Note names that more than one note has (links to them need a path)."""
+        return sorted(name for name, paths in self._by_name.items() if len(paths) > 1)
+
     def suggestion(self, target: str, within: str = "") -> str | None:
         """The closest existing note name, for a hint."""
         names = {_stem(p): p for p in self.paths if not within or p.startswith(within.rstrip("/") + "/")}

@@ -22,6 +22,11 @@ class Entry:
     size: int
     mtime_ns: int
     is_link: bool
+    ino: int = 0
+
+    @property
+    def stamp(self) -> tuple[int, int, int]:
+        return (self.mtime_ns, self.size, self.ino)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def walk(root: Path, settings: Settings) -> Listing:
                     linked.append(rel)
                 elif item.name.endswith(".md") and item.is_file():
                     info = item.stat()
-                    notes.append(Entry(rel, info.st_size, info.st_mtime_ns, item.is_symlink()))
+                    notes.append(Entry(rel, info.st_size, info.st_mtime_ns, item.is_symlink(), info.st_ino))
             except OSError:
                 continue  # a broken link or a file gone meanwhile
     notes.sort(key=lambda entry: entry.path)
@@ -91,7 +96,7 @@ def entry(root: Path, rel: str, settings: Settings) -> Entry | None:
         return None
     if not stat.S_ISREG(info.st_mode) or _under_link(root, rel):
         return None
-    return Entry(rel, info.st_size, info.st_mtime_ns, is_link)
+    return Entry(rel, info.st_size, info.st_mtime_ns, is_link, info.st_ino)
 
 
 def _under_link(root: Path, rel: str) -> bool:

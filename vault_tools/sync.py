@@ -7,18 +7,21 @@ blocks depend on them. Same code, same results.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vault_tools import blocks, companion, excalidraw, problems_note, scan, write
+from vault_tools import blocks, cache, companion, excalidraw, problems_note, scan, write
 from vault_tools.cost import PRICE_NOTE, default_prices, parse_prices
 from vault_tools.crosslinks import Crosslinks
 from vault_tools.index import TopicFacts, topic_facts
 from vault_tools.library import CATALOG_NOTE, CAPACITY, LibraryNote, aliases, library_note, load_catalog
 from vault_tools.links import LinkStyle, Resolver
 from vault_tools.live import Context, Topic
-from vault_tools.note import STUB, TOPIC, Note, parse
+from vault_tools.note import OTHER, STUB, TOPIC, Note, parse
 from vault_tools.problems import Problem
 from vault_tools.render import render
 from vault_tools.sections import load_scaffolds, package_template
@@ -74,6 +77,9 @@ class Pipeline:
         # Asked between notes: when it says stop, the run ends after the note in
         # hand and writes nothing more (the next run picks up the rest).
         self.should_stop: Callable[[], bool] = lambda: False
+        self._settled: dict[str, cache.Cached] = {}  # what the stamp cache will hold
+        self._stamps: dict[str, tuple[int, int, int]] = {}  # stamps of files written this run
+        self._unsettled: set[str] = set()  # files whose change is still pending
         self.reload()
 
     def reload(self) -> None:
@@ -85,6 +91,8 @@ class Pipeline:
         self.vault_problems += found
         self.prices, found = self._prices()
         self.vault_problems += found
+        config = (self.settings, self.scaffolds, self.catalog.components, self.prices)
+        self.fingerprint = hashlib.sha256(f"{cache.code_fingerprint()}{config!r}".encode()).hexdigest()[:16]
 
     def _prices(self):
         path = self.root / PRICE_NOTE
@@ -120,6 +128,7 @@ class Pipeline:
     def run(self, paths: Iterable[str] | None = None, *, apply: bool = True) -> SyncReport:
         """Process `paths` (vault-relative) and what depends on them, or the
         whole vault when None."""
+        self._stamps, self._unsettled = {}, set()
         if paths is None:
             return self._full(apply)
         paths = sorted(set(paths))
@@ -151,30 +160,82 @@ class Pipeline:
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
-        self.by_path, self.facts, self.library = {}, {}, {}
+        cached, cached_library = cache.load(self.root, self.fingerprint)
+        self.by_path, self.facts, self.library, self._settled = {}, {}, {}, {}
+        stamps = {entry.path: entry.stamp for entry in listing.notes}
         known: dict[str, tuple[str, ...]] = {}
-        topics: list[scan.Entry] = []
+        topics: list[tuple[scan.Entry, cache.Cached | None]] = []
         library_notes: dict[str, Note] = {}
         for entry in listing.notes:  # first pass: what links can reach, and the library
-            note = self._read(entry)
-            if note is None:
+            hit = cached.get(entry.path)
+            if hit is not None and hit.stamp == entry.stamp:
+                known[entry.path] = hit.aliases
+                self.by_path[entry.path] = list(hit.problems)
+                if hit.library is not None:
+                    self.library[entry.path] = hit.library
+                if hit.kind in (STUB, TOPIC):
+                    topics.append((entry, hit))
+                else:
+                    self._settled[entry.path] = hit
                 continue
-            known[note.path] = aliases(note.props)
-            if note.kind in (STUB, TOPIC):
-                topics.append(entry)
-            elif self._index_library(note):
+            note = self._read(entry)
+            if note is not None:
+                known[note.path] = aliases(note.props)
+            if note is not None and note.kind in (STUB, TOPIC):
+                topics.append((entry, None))
+                continue
+            if note is not None and self._index_library(note):
                 library_notes[note.path] = note
+            self._settled[entry.path] = cache.Cached(
+                entry.stamp, note.kind if note else "unreadable", known.get(entry.path, ()),
+                tuple(self.by_path.get(entry.path, ())), self.library.get(entry.path))
         self.resolver = Resolver(known)
+        library = cache.library_fingerprint(self.library, self.resolver.shared_names())
         report = SyncReport(notes=len(listing.notes), apply=apply)
         context = self.context()
-        for entry in topics:  # read again rather than hold every topic in memory
+        for entry, hit in topics:  # read again rather than hold every topic in memory
             if self.should_stop():
                 return report
+            drawing = stamps.get(companion.drawing_path(entry.path))
+            if hit is not None and hit.facts is not None and library == cached_library and hit.drawing == drawing:
+                self.facts[entry.path] = hit.facts  # unchanged since the last sync: nothing to render
+                self._settled[entry.path] = hit
+                continue
             note = self._read(entry)
             if note is not None:
                 self._render_topic(note, context, report)
+                self._settle(entry, report, stamps)
         self._render_library(set(self.library), context, report, library_notes)
-        return self._finish(report)
+        report = self._finish(report)
+        if apply:
+            self._save_cache(library)
+        return report
+
+    def _save_cache(self, library: str) -> None:
+        """Write the stamp cache, with the stamps of what this run wrote; only when it changed."""
+        settled = {path: dataclasses.replace(item, stamp=self._stamps.get(path, item.stamp))
+                   for path, item in self._settled.items()
+                   if path not in self._unsettled and path != self.settings.problems_note}
+        data = cache.dump(settled, self.fingerprint, library)
+        try:
+            if (self.root / cache.CACHE_FILE).read_bytes() == data:
+                return
+        except OSError:
+            pass
+        write.write_state(self.root, cache.CACHE_FILE, data)
+
+    def _settle(self, entry: scan.Entry, report: SyncReport, stamps: dict) -> None:
+        """Remember a rendered topic in the stamp cache if the disk now holds
+        exactly what was rendered (written, or nothing to write)."""
+        drawing = companion.drawing_path(entry.path)
+        if entry.path in self._unsettled or drawing in self._unsettled or entry.path not in self.facts:
+            return
+        self._settled[entry.path] = cache.Cached(
+            self._stamps.get(entry.path, entry.stamp), TOPIC, self.resolver.paths.get(entry.path, ()),
+            tuple(self.by_path.get(entry.path, ())), None, self.facts[entry.path],
+            self._stamps.get(drawing, stamps.get(drawing)))
+        if drawing in self._stamps:  # drawn this run: a note of ours, with nothing to index
+            self._settled[drawing] = cache.Cached(self._stamps[drawing], OTHER, (), ())
 
     # -- stages -------------------------------------------------------------------
 
@@ -297,12 +358,19 @@ class Pipeline:
         (a first sync of thousands of stubs then holds no note in memory)."""
         if not report.apply:
             report.changes.append(change)
+            self._unsettled.add(change.path)
             return
         report.changes.append(Change(change.path, change.action, None, b""))
         refused = write.write(self.root, change.path, change.before, change.after)
         if refused is None:
             report.written.append(change.path)
-        elif refused.kind == "retry":
+            try:
+                self._stamps[change.path] = cache.stamp(os.stat(self.root / change.path))
+            except OSError:
+                self._unsettled.add(change.path)
+            return
+        self._unsettled.add(change.path)
+        if refused.kind == "retry":
             report.retry.append(refused)
         else:
             self.by_path.setdefault(change.path, []).append(refused)

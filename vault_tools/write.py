@@ -37,6 +37,22 @@ def write(root: Path, rel: str, expected: bytes | None, data: bytes) -> Problem 
     return None
 
 
+def write_state(root: Path, rel: str, data: bytes) -> Problem | None:
+    """Replace a state file of ours (in `.vault-tools/`) atomically; no compare-and-swap."""
+    try:
+        target = _target(root, rel)
+        temp = _write_temp(target, data, 0o644)
+        try:
+            os.replace(temp, target)
+        finally:
+            _discard(temp)
+    except _Refused as refused:
+        return Problem(str(refused), rel, kind=refused.kind)
+    except OSError as error:
+        return Problem(f"cannot write: {error.strerror or error}", rel, kind="io")
+    return None
+
+
 def make_folder(root: Path, rel: str) -> Problem | None:
     """Create a folder (and its parents) inside the vault, never through a link."""
     try:

@@ -1,0 +1,117 @@
+"""The stamp cache: a sync with nothing to do renders nothing, and a cache
+never changes a result — only saves work."""
+
+import os
+
+import pytest
+from conftest import stub
+from test_library import LIBRARY
+
+from vault_tools import sync as sync_module
+from vault_tools.cache import CACHE_FILE
+from vault_tools.sync import sync
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The paths rendered as topics, in order."""
+    seen: list[str] = []
+    real = sync_module.render
+
+    def counting(note, context, scaffolds):
+        seen.append(note.path)
+        return real(note, context, scaffolds)
+
+    monkeypatch.setattr(sync_module, "render", counting)
+    return seen
+
+
+def vault_with_topics(vault, n=4):
+    files = {**LIBRARY, **{f"Topics/T{i}.md": stub(dau=f"{i + 1}M", components="[cache, nosql]") for i in range(n)}}
+    return vault(files)
+
+
+def test_nothing_changed_nothing_rendered(vault, rendered):
+    root = vault_with_topics(vault)
+    sync(root)
+    assert len(rendered) == 4 and (root / CACHE_FILE).is_file()
+    rendered.clear()
+    cache_mtime = (root / CACHE_FILE).stat().st_mtime_ns
+    report = sync(root)
+    assert rendered == [] and report.changes == [] and report.problems == []
+    assert (root / CACHE_FILE).stat().st_mtime_ns == cache_mtime  # not even the cache is rewritten
+
+
+def test_one_edit_renders_one_topic_and_its_dependents(vault, rendered):
+    root = vault_with_topics(vault)
+    sync(root)
+    rendered.clear()
+    path = root / "Topics/T2.md"
+    path.write_text(path.read_text().replace("dau: 3M", "dau: 30M"))
+    report = sync(root)
+    assert rendered == ["Topics/T2.md"]
+    assert "Capacity/Capacity across topics.md" in report.written
+    assert "| [[T2]] | 30M |" in (root / "Capacity/Capacity across topics.md").read_text()
+
+
+@pytest.mark.parametrize("change", ["settings", "library", "catalog", "corrupt cache", "drawing deleted"])
+def test_what_makes_topics_render_again(vault, rendered, change):
+    root = vault_with_topics(vault, n=2)
+    sync(root)
+    expected = {p: p.read_bytes() for p in root.rglob("*.md")}
+    rendered.clear()
+    if change == "settings":
+        (root / "vault-tools.yaml").write_text("cloud: aws\n")
+    elif change == "library":
+        lib = root / "Deep Dives/Caching and Invalidation.md"
+        lib.write_text(lib.read_text().replace("What is the hit ratio?", "What is the eviction policy?"))
+    elif change == "catalog":
+        cat = root / "Catalog/Components.md"
+        cat.write_text(cat.read_text().replace("Azure Cache for Redis", "Azure Managed Redis"))
+    elif change == "corrupt cache":
+        (root / CACHE_FILE).write_text("{not json")
+    else:
+        (root / "Topics/T0.excalidraw.md").unlink()
+    sync(root)
+    if change == "drawing deleted":
+        assert rendered == ["Topics/T0.md"]
+        assert (root / "Topics/T0.excalidraw.md").read_bytes() == expected[root / "Topics/T0.excalidraw.md"]
+    else:
+        assert sorted(rendered) == ["Topics/T0.md", "Topics/T1.md"]
+    if change == "corrupt cache":
+        assert {p: p.read_bytes() for p in root.rglob("*.md")} == expected
+
+
+def test_a_change_that_could_not_be_written_is_tried_again(vault, rendered):
+    root = vault_with_topics(vault, n=1)
+    path = root / "Topics/T0.md"
+    os.chmod(path, 0o444)
+    sync(root)
+    rendered.clear()
+    report = sync(root)
+    assert rendered == ["Topics/T0.md"] and [p.kind for p in report.problems] == ["read-only"]
+    os.chmod(path, 0o644)
+    assert "Topics/T0.md" in sync(root).written
+
+
+def test_check_and_dry_run_agree_with_a_fresh_vault(vault):
+    root = vault_with_topics(vault)
+    sync(root)
+    path = root / "Topics/T1.md"
+    path.write_text(path.read_text().replace("dau: 2M", "dau: 9M"))
+    cached = sync(root, apply=False)
+    (root / CACHE_FILE).unlink()
+    fresh = sync(root, apply=False)
+    assert sorted(c.path for c in cached.changes) == sorted(c.path for c in fresh.changes)
+    assert [c.after for c in sorted(cached.changes, key=lambda c: c.path)] == \
+        [c.after for c in sorted(fresh.changes, key=lambda c: c.path)]
+
+
+def test_a_second_note_with_a_library_notes_name_rewrites_the_links(vault):
+    root = vault({**LIBRARY, "Topics/T0.md": stub(**{"deep-dives": "[caching]"})})
+    sync(root)
+    assert "![[Caching and Invalidation#Summary]]" in (root / "Topics/T0.md").read_text()
+    (root / "Archive").mkdir()
+    (root / "Archive/Caching and Invalidation.md").write_text("old notes\n")
+    sync(root)
+    assert "![[Deep Dives/Caching and Invalidation#Summary]]" in (root / "Topics/T0.md").read_text()

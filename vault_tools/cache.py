@@ -1,0 +1,99 @@
+"""The stamp cache in `.vault-tools/index.json`: what a full sync learned
+about each note, kept until the note's stamp (mtime, size, inode) changes.
+
+A cache made by other code, other settings, other section templates, another
+catalog or other prices is ignored as a whole (the fingerprint), and so is a
+cache that cannot be read: it only ever saves work, never changes a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from vault_tools import __version__
+from vault_tools.index import Row, TopicFacts
+from vault_tools.library import Choice, LibraryNote
+from vault_tools.problems import Problem
+from vault_tools.settings import STATE_DIR
+
+CACHE_FILE = f"{STATE_DIR}/index.json"
+_FORMAT = 1
+
+
+def code_fingerprint() -> str:
+    """A hash of this package's code: a cache from other code is never trusted."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Cached:
+    """One note as the last full sync left it."""
+
+    stamp: tuple[int, int, int]
+    kind: str
+    aliases: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    library: LibraryNote | None = None
+    facts: TopicFacts | None = None
+    drawing: tuple[int, int, int] | None = None  # the stamp of the topic's drawing
+
+
+def stamp(info) -> tuple[int, int, int]:
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def load(root: Path, fingerprint: str) -> tuple[dict[str, Cached], str]:
+    """The cached notes and the library fingerprint they were made with."""
+    try:
+        data = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT or data.get("fingerprint") != fingerprint:
+            return {}, ""
+        return {path: _cached(item) for path, item in data["notes"].items()}, data.get("library", "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, ""
+
+
+def dump(notes: dict[str, Cached], fingerprint: str, library: str) -> bytes:
+    data = {"format": _FORMAT, "fingerprint": fingerprint, "library": library,
+            "notes": {path: _plain(item) for path, item in sorted(notes.items())}}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def library_fingerprint(library: dict[str, LibraryNote], shared_names: list[str]) -> str:
+    """Topics render from the library, and write a link by name only while the
+    name is unique: a change to either makes every topic stale."""
+    return hashlib.sha256(repr((sorted(library.items()), shared_names)).encode()).hexdigest()[:16]
+
+
+def _plain(item: Cached) -> dict:
+    return {
+        "stamp": item.stamp, "kind": item.kind, "aliases": item.aliases,
+        "problems": [asdict(p) for p in item.problems],
+        "library": asdict(item.library) if item.library else None,
+        "facts": {"path": item.facts.path, "name": item.facts.name, "links": sorted(item.facts.links),
+                  "rows": [asdict(r) for r in item.facts.rows], "figures": item.facts.figures}
+        if item.facts else None,
+        "drawing": item.drawing,
+    }
+
+
+def _cached(item: dict) -> Cached:
+    library = item.get("library")
+    facts = item.get("facts")
+    return Cached(
+        stamp=tuple(item["stamp"]), kind=item["kind"], aliases=tuple(item["aliases"]),
+        problems=tuple(Problem(**p) for p in item["problems"]),
+        library=LibraryNote(**{**library, **{k: tuple(library[k]) for k in
+                                             ("aliases", "options", "probes", "suggest_when")},
+                               "choose": tuple(Choice(**c) for c in library["choose"])}) if library else None,
+        facts=TopicFacts(facts["path"], facts["name"], frozenset(facts["links"]),
+                         tuple(Row(**r) for r in facts["rows"]),
+                         tuple((k, v) for k, v in facts["figures"])) if facts else None,
+        drawing=tuple(item["drawing"]) if item.get("drawing") else None,
+    )
