@@ -209,6 +209,7 @@ class Pipeline:
         report = self._finish(report)
         if apply:
             self._save_cache(library)
+        self._settled = {}  # the daemon keeps running: hold only what watch runs need
         return report
 
     def _save_cache(self, library: str) -> None:
