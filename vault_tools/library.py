@@ -3,6 +3,7 @@ component catalog — read from the vault, where a person edits them."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,8 +112,11 @@ class Catalog:
                     self._index.setdefault(slug(key), component)
         return self._index.get(slug(name))
 
-    def names(self) -> list[str]:
-        return [c.name for c in self.components]
+    def closest(self, name: str) -> str | None:
+        """The catalog name or alias nearest to an unknown one, for a hint."""
+        names = [key for c in self.components for key in (c.name, *c.aliases)]
+        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.5)
+        return close[0] if close else None
 
 
 CATALOG_NOTE = "Catalog/Components.md"

@@ -7,7 +7,6 @@ Markdown with `\\n` line endings. Problems it finds go to `topic.problems`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,7 +41,7 @@ class Context:
     """The vault-wide inputs of rendering, read once per run."""
 
     settings: Settings
-    resolver: Resolver = field(default_factory=lambda: Resolver({}))
+    resolver: Resolver = field(default_factory=Resolver)
     library: dict[str, LibraryNote] = field(default_factory=dict)
     catalog: Catalog = field(default_factory=Catalog)
     prices: PriceTable | None = None
@@ -117,7 +116,11 @@ class Topic:
         return body[: first.start()] if first else body
 
     def picks(self, key: str, kind: str) -> list[Pick]:
-        """The library notes of `kind` named in property `key`, or suggested by their rules."""
+        """The library notes of `kind` named in property `key`, or suggested by
+        their rules; worked out once per topic (several blocks list them)."""
+        return self.memo(f"picks {key}", lambda: self._picks(key, kind))
+
+    def _picks(self, key: str, kind: str) -> list[Pick]:
         named = self.prop_list(key)
         if named:
             return [pick for pick in (self._named(item, key, kind) for item in named) if pick]
@@ -215,7 +218,7 @@ def components(topic: Topic) -> str:
     rows = []
     for name, component in topic.components:
         if component is None:
-            close = _closest(name, topic.context.catalog)
+            close = topic.context.catalog.closest(name)
             topic.problems.append(Problem(f"`{name}` is not in the component catalog", key="components",
                                           kind="link", hint=f"did you mean `{close}`?" if close else
                                           "add a row to Catalog/Components"))
@@ -225,12 +228,6 @@ def components(topic: Topic) -> str:
         rows.append([cell(component.name), component.layer, cell(services[first]), cell(services[second]),
                      cell(component.oss)])
     return table(["Component", "Layer", first, second, "Open source"], rows)
-
-
-def _closest(name: str, catalog: Catalog) -> str | None:
-    names = catalog.names() + [a for c in catalog.components for a in c.aliases]
-    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.5)
-    return close[0] if close else None
 
 
 def probes(topic: Topic) -> str:

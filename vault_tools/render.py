@@ -32,12 +32,8 @@ def render(note: Note, context: live.Context, scaffolds: Scaffolds) -> Rendered:
     topic = live.Topic(note, context)
     result = expand(topic, scaffolds) if note.kind == STUB else refresh(topic)
     found = result.problems + topic.problems + topic.capacity.problems
-    problems = [replace(p, path=note.path) if p.path is None else p for p in _unique(found)]
+    problems = [replace(p, path=note.path) if p.path is None else p for p in found]
     return replace(result, problems=problems, topic=topic)
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
 
 
 def expand(topic: live.Topic, scaffolds: Scaffolds) -> Rendered:
