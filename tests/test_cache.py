@@ -115,3 +115,11 @@ def test_a_second_note_with_a_library_notes_name_rewrites_the_links(vault):
     (root / "Archive/Caching and Invalidation.md").write_text("old notes\n")
     sync(root)
     assert "![[Deep Dives/Caching and Invalidation#Summary]]" in (root / "Topics/T0.md").read_text()
+
+
+def test_a_library_notes_own_problem_survives_a_cached_sync(vault):
+    bad = LIBRARY["Trade-offs/SQL vs NoSQL.md"].replace("choose:\n", "choose:\n  - just text\n")
+    root = vault({**LIBRARY, "Trade-offs/SQL vs NoSQL.md": bad, "Topics/A.md": stub()})
+    first = sync(root)
+    assert [(p.path, p.key) for p in first.problems] == [("Trade-offs/SQL vs NoSQL.md", "choose")]
+    assert [(p.path, p.key) for p in sync(root).problems] == [("Trade-offs/SQL vs NoSQL.md", "choose")]

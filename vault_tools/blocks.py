@@ -25,6 +25,7 @@ _MARKER = re.compile(
 )
 
 EMPTY, OWNED, EDITED = "empty", "owned", "edited"
+PROBLEM_KINDS = ("conflict", "live-block")  # the problems `find` and `refresh` report
 
 
 def digest(content: str) -> str:

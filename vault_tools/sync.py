@@ -251,18 +251,22 @@ class Pipeline:
                 gone.append(path)
         return notes, gone
 
-    def _read(self, entry: scan.Entry) -> Note | None:
+    def _read(self, entry: scan.Entry, record: bool = True) -> Note | None:
+        """The note, its read and parse problems recorded (unless `record` is
+        False: a second read for rendering keeps what the first one found)."""
         if entry.path == self.settings.problems_note:
             return None
         raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
         if raw is None:
-            self.by_path[entry.path] = [problem] if problem else []
+            if record:
+                self.by_path[entry.path] = [problem] if problem else []
             return None
         note, problems = parse(entry.path, raw, self.settings)
         if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
             note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
                                             entry.path, kind="unsafe", hint="replace the link with the note itself")]
-        self.by_path[entry.path] = problems
+        if record:
+            self.by_path[entry.path] = problems
         return note
 
     def _index_library(self, note: Note) -> bool:
@@ -338,13 +342,14 @@ class Pipeline:
                 continue
             text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
             problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
-            self.by_path[path] = [p for p in self.by_path.get(path, []) if p.kind != "conflict"] + problems
+            kept = [p for p in self.by_path.get(path, []) if p.kind not in blocks.PROBLEM_KINDS]  # found anew
+            self.by_path[path] = kept + problems
             if text != note.text:
                 self._emit(Change(path, "updated", note.raw, note.encode(text)), report)
 
     def _reread(self, path: str) -> Note | None:
         entry = scan.entry(self.root, path, self.settings)
-        return self._read(entry) if entry else None
+        return self._read(entry, record=False) if entry else None
 
     def _finish(self, report: SyncReport) -> SyncReport:
         report.problems = self.problems()
