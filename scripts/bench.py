@@ -1,17 +1,30 @@
-"""Benchmarks of the watcher: edit-to-disk latency and idle memory.
+"""Benchmarks against baselines measured in the same run.
 
-Each figure is measured on synthetic vaults of several sizes in the same run,
-so the ratio between sizes (work ∝ change, not vault size) is the result
-that matters more than the absolute numbers on a shared machine.
+For each vault size (synthetic vaults from `synthvault.py`):
+
+- cold `sync` (no stamp cache, nothing to write) ÷ the raw floor: a loop that
+  only reads every `.md` file's bytes;
+- no-op `sync` (stamp cache, nothing changed) ÷ a bare `os.scandir` + stat walk;
+- our indexing ÷ `obsidiantools` (`Vault(path).connect().gather()`), where
+  "ours" is a whole cold `sync --dry-run`: indexing plus rendering every topic;
+- peak RSS of `sync`, and of the idle daemon;
+- a stub's save → expanded on disk in watch mode, minus the quiet period.
+
+Every timed figure is the median of several runs, each in a fresh process
+(`--child` below), so memory figures are per run and nothing is shared. The
+ratios are the results to compare across machines; absolute times move with
+the load of a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,40 +34,76 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import synthvault  # noqa: E402
+
 DEBOUNCE = 1.0
+CACHE = ".vault-tools/index.json"
 
 
-def stub(i: int, rng: random.Random) -> str:
-    dau = rng.choice(["1M", "10M", "50M", "100M", "300M"])
-    comps = rng.sample(["cdn", "gateway", "cache", "nosql", "sql", "blob", "queue", "worker"], 4)
-    return (f"---\ntags: [system-design/stub]\ntopic: Topic {i}\ndau: {dau}\nwrites: {rng.randint(1, 20)}/user/day\n"
-            f"read-write-ratio: \"{rng.choice([5, 10, 100])}:1\"\nwrite-size: {rng.choice([200, 500, 1000])} B\n"
-            f"components: [{', '.join(comps)}]\n---\nNotes for topic {i}.\n")
+# -- what each child process measures ---------------------------------------------
 
 
-def plain(i: int, rng: random.Random) -> str:
-    words = " ".join(rng.choice(["cache", "shard", "queue", "latency", "replica", "index"]) for _ in range(200))
-    return f"---\ntags: [reading]\ncreated: 2026-01-{1 + i % 28:02d}\n---\n# Note {i}\n\n{words}\n\n[[Note {i + 1}]]\n"
+def floor(root: Path) -> None:
+    """Read every `.md` file's bytes, and nothing else."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    handle.read()
 
 
-def make_vault(root: Path, notes: int, seed: int = 1) -> None:
-    """A vault of `notes` notes: 10% topics (expanded by a sync), the rest
-    ordinary notes in nested folders, plus an attachment every 50 notes."""
-    rng = random.Random(seed)
-    (root / ".obsidian").mkdir(parents=True)
-    (root / "vault-tools.yaml").write_text(f"debounce-seconds: {DEBOUNCE}\n")
-    for i in range(notes):
-        if i % 10 == 0:
-            path = root / "Topics" / f"Topic {i}.md"
-            text = stub(i, rng)
-        else:
-            path = root / f"Notes/{i % 37}/{i % 5}/Note {i}.md"
-            text = plain(i, rng)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        if i % 50 == 0:
-            (path.parent / f"image {i}.png").write_bytes(os.urandom(2048))
-    subprocess.run([sys.executable, "-m", "vault_tools", "sync", str(root)], check=True, capture_output=True)
+def walk(root: Path) -> None:
+    """A bare scandir + stat of every `.md` file."""
+    stack = [str(root)]
+    while stack:
+        for item in os.scandir(stack.pop()):
+            if item.is_dir(follow_symlinks=False):
+                stack.append(item.path)
+            elif item.name.endswith(".md"):
+                item.stat()
+
+
+def our_sync(root: Path, apply: bool = True) -> None:
+    from vault_tools.sync import sync
+
+    report = sync(root, apply=apply)
+    if report.changes or report.problems:
+        raise RuntimeError(f"expected nothing to do: {len(report.changes)} changes, {len(report.problems)} problems")
+
+
+def obsidiantools(root: Path) -> None:
+    import obsidiantools.api as otools
+
+    otools.Vault(root).connect().gather()
+
+
+def child(kind: str, root: Path) -> dict:
+    """Run one measurement in this process: its time (s) and peak RSS (MB)."""
+    if kind == "cold":
+        (root / CACHE).unlink(missing_ok=True)
+    task = {"floor": floor, "walk": walk, "cold": our_sync, "noop": our_sync,
+            "index": lambda r: our_sync(r, apply=False), "obsidiantools": obsidiantools}[kind]
+    if kind == "index":
+        (root / CACHE).unlink(missing_ok=True)
+    started = time.perf_counter()
+    task(root)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(kind: str, root: Path, runs: int) -> tuple[float, float]:
+    """Median seconds and the largest peak RSS (MB) over `runs` fresh processes."""
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--child", kind, str(root)], check=True,
+                             capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return statistics.median(r["seconds"] for r in results), max(r["rss_mb"] for r in results)
+
+
+# -- watch mode -------------------------------------------------------------------------
 
 
 def rss_mb(pid: int) -> float:
@@ -75,6 +124,7 @@ def wait_for(predicate, timeout: float, step: float = 0.001) -> float | None:
 
 def watch_latency(root: Path, edits: int) -> tuple[list[float], float]:
     """Latencies (ms, quiet period subtracted) of stub → expanded on disk, and idle RSS (MB)."""
+    (root / "vault-tools.yaml").write_text(f"debounce-seconds: {DEBOUNCE}\n")
     daemon = subprocess.Popen([sys.executable, "-m", "vault_tools", "watch", str(root)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -88,7 +138,7 @@ def watch_latency(root: Path, edits: int) -> tuple[list[float], float]:
         rng = random.Random(7)
         for n in range(edits):
             path = root / "Topics" / f"Bench {n}.md"
-            path.write_text(stub(100_000 + n, rng))
+            path.write_text(synthvault.stub(100_000 + n, rng))
             written = time.perf_counter()
             done = wait_for(lambda: b"system-design/topic" in path.read_bytes(), 30)
             if done is None:
@@ -105,36 +155,96 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
+# -- one vault size -----------------------------------------------------------------------
+
+
+def bench_size(size: int, args) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "vault"
+        counts = synthvault.make(root, size)
+        row = {"size": size, "markdown": counts["markdown"], "topics": counts["topics"]}
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "vault_tools", "sync", str(root)], check=True, capture_output=True)
+        row["first"] = time.perf_counter() - started  # expands the stubs: once, it changes the vault
+        row["markdown"] = sum(1 for _ in root.rglob("*.md"))
+        if "sync" in args.only:
+            row["floor"], _ = measure("floor", root, args.runs)
+            row["walk"], _ = measure("walk", root, args.runs)
+            row["cold"], row["cold_rss"] = measure("cold", root, args.runs)
+            row["noop"], row["noop_rss"] = measure("noop", root, args.runs)
+        if "index" in args.only:
+            row["index"], _ = measure("index", root, args.runs)
+            tools_runs = 1 if size >= 10_000 else min(args.runs, 3)
+            row["obsidiantools"], _ = measure("obsidiantools", root, tools_runs)
+        if "watch" in args.only:
+            latencies, row["idle_rss"] = watch_latency(root, args.edits)
+            row["latency"], row["latency_p95"] = statistics.median(latencies), p95(latencies)
+        print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}), flush=True)
+        return row
+
+
+def tables(rows: list[dict], args) -> str:
+    out = []
+    base = rows[0]
+    if "sync" in args.only:
+        out += ["| notes (.md files) | topics | floor: read all (s) | cold sync (s) | cold ÷ floor "
+                "| scandir walk (s) | no-op sync (s) | no-op ÷ walk | peak RSS cold / no-op (MB) |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['markdown']:,} | {r['topics']:,} | {r['floor']:.3f} | {r['cold']:.3f} | "
+                f"**{r['cold'] / r['floor']:.1f}×** | {r['walk']:.3f} | {r['noop']:.3f} | "
+                f"**{r['noop'] / r['walk']:.1f}×** | {r['cold_rss']:.0f} / {r['noop_rss']:.0f} |" for r in rows]
+        out += ["", "Growth from the smallest vault (×; the note count grew "
+                + ", ".join(f"{r['markdown'] / base['markdown']:.0f}×" for r in rows[1:]) + "):", "",
+                "| notes | floor | cold sync | no-op sync | first sync (expands the stubs, one run) |",
+                "|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['markdown']:,} | {r['floor'] / base['floor']:.1f}× | {r['cold'] / base['cold']:.1f}× | "
+                f"{r['noop'] / base['noop']:.1f}× | {r['first']:.2f} s ({r['first'] / base['first']:.1f}×) |"
+                for r in rows]
+    if "index" in args.only:
+        out += ["", "| notes | obsidiantools connect+gather (s) | ours: cold sync --dry-run (s) | ours is faster by |",
+                "|---:|---:|---:|---:|"]
+        out += [f"| {r['markdown']:,} | {r['obsidiantools']:.2f} | {r['index']:.2f} | "
+                f"**{r['obsidiantools'] / r['index']:.1f}×** |" for r in rows]
+    if "watch" in args.only:
+        out += ["", "| notes | save → on disk, median (ms) | p95 (ms) | median ÷ smallest vault's "
+                "| idle daemon RSS (MB) |", "|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['markdown']:,} | {r['latency']:.1f} | {r['latency_p95']:.1f} | "
+                f"**{r['latency'] / base['latency']:.2f}** | {r['idle_rss']:.1f} |" for r in rows]
+    return "\n".join(out)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--notes", default="100,10000", help="vault sizes, comma-separated")
-    parser.add_argument("--edits", type=int, default=20, help="stubs written per vault")
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], Path(sys.argv[3]))))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", default="100,1000,10000", help="vault sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per timed figure (the median is kept)")
+    parser.add_argument("--edits", type=int, default=20, help="stubs saved per vault in watch mode")
+    parser.add_argument("--only", default="sync,index,watch", help="which benchmarks: sync,index,watch")
     parser.add_argument("--record", action="store_true", help="append the results to BENCHMARKS.md")
     args = parser.parse_args()
-    rows = []
-    for size in [int(s) for s in args.notes.split(",")]:
-        with tempfile.TemporaryDirectory() as folder:
-            root = Path(folder) / "vault"
-            make_vault(root, size)
-            latencies, idle = watch_latency(root, args.edits)
-            rows.append((size, statistics.median(latencies), p95(latencies), idle))
-            print(f"{size:>6} notes: median {rows[-1][1]:.1f} ms, p95 {rows[-1][2]:.1f} ms, idle RSS {idle:.1f} MB",
-                  flush=True)
-    base = rows[0][1]
-    table = ["| notes | edit → on disk, median (ms) | p95 (ms) | median ÷ smallest vault's | idle daemon RSS (MB) |",
-             "|---:|---:|---:|---:|---:|"]
-    table += [f"| {n:,} | {med:.1f} | {p:.1f} | {med / base:.2f} | {rss:.1f} |" for n, med, p, rss in rows]
-    print("\n".join(table))
+    args.only = set(args.only.split(","))
+    if "index" in args.only and not _has("obsidiantools"):
+        parser.error("obsidiantools is not installed: scripts/bench installs it (the bench extra)")
+    rows = [bench_size(int(size), args) for size in args.notes.split(",")]
+    table = tables(rows, args)
+    print(table)
     if args.record:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
-        header = (f"\n### Watch latency and memory — {dt.date.today()} — commit {commit} — "
-                  f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}\n\n"
-                  f"Latency: a stub's last write → the expanded note on disk, minus the {DEBOUNCE:g} s quiet period; "
-                  f"{args.edits} stubs per vault; 10% of notes are topics.\n\n")
+        header = (f"\n### {dt.date.today()} — commit {commit} — {os.cpu_count()} cores, "
+                  f"{platform.python_implementation()} {platform.python_version()} — "
+                  f"median of {args.runs} runs\n\n")
         with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
-            out.write(header + "\n".join(table) + "\n")
+            out.write(header + table + "\n")
     return 0
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 if __name__ == "__main__":

@@ -123,3 +123,68 @@ def test_a_library_notes_own_problem_survives_a_cached_sync(vault):
     first = sync(root)
     assert [(p.path, p.key) for p in first.problems] == [("Trade-offs/SQL vs NoSQL.md", "choose")]
     assert [(p.path, p.key) for p in sync(root).problems] == [("Trade-offs/SQL vs NoSQL.md", "choose")]
+
+
+@pytest.fixture
+def full_loads(monkeypatch):
+    """How many times a sync read the whole cache (the fast path reads only its first line)."""
+    calls = []
+    real = sync_module.cache.load
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(sync_module.cache, "load", counting)
+    return calls
+
+
+def test_unchanged_vault_takes_the_fast_path_with_its_problems(vault, full_loads, rendered):
+    root = vault_with_topics(vault, n=2)
+    (root / "Topics/bad.md").write_text(stub(dau="lots"))
+    (root / "Topics/broken.md").write_text("---\ntags: [system-design/stub]\ndau: [1,\n---\n")
+    first = sync(root)
+    assert {p.path for p in first.problems} == {"Topics/bad.md", "Topics/broken.md"}
+    full_loads.clear()
+    rendered.clear()
+    again = sync(root)
+    assert full_loads == [] and rendered == []  # the first line of the cache was enough
+    assert again.problems == first.problems and again.changes == []
+    (root / "vault-tools Problems.md").unlink()  # the problems note is not part of the listing
+    third = sync(root)
+    assert third.written == ["vault-tools Problems.md"] and full_loads == []
+    assert "dau" in (root / "vault-tools Problems.md").read_text()
+
+
+@pytest.mark.parametrize("change", ["edit", "new note", "deleted note", "touched", "renamed"])
+def test_any_change_to_the_listing_leaves_the_fast_path(vault, full_loads, change):
+    root = vault_with_topics(vault, n=2)
+    (root / "Notes").mkdir()
+    (root / "Notes/plain.md").write_text("# plain\n")
+    sync(root)
+    full_loads.clear()
+    plain = root / "Notes/plain.md"
+    if change == "edit":
+        plain.write_text("# plain, edited\n")
+    elif change == "new note":
+        (root / "Notes/other.md").write_text("other\n")
+    elif change == "deleted note":
+        plain.unlink()
+    elif change == "touched":
+        os.utime(plain, ns=(plain.stat().st_atime_ns, plain.stat().st_mtime_ns + 1_000_000))
+    else:
+        plain.rename(root / "Notes/moved.md")
+    sync(root)
+    assert len(full_loads) == 1
+    full_loads.clear()
+    sync(root)
+    assert full_loads == []  # and the next one is fast again
+
+
+def test_file_names_that_are_not_utf8_are_cached(vault):
+    root = vault_with_topics(vault, n=1)
+    os.mkdir(os.path.join(os.fsencode(root), b"caf\xe9"))
+    (root / os.fsdecode(b"caf\xe9") / "note.md").write_text("# not UTF-8 in its folder name\n")
+    sync(root)
+    assert sync(root).changes == []
+    assert (root / CACHE_FILE).read_bytes().isascii()

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterable
 
 from vault_tools import __version__
 from vault_tools.index import Row, TopicFacts
@@ -20,7 +21,7 @@ from vault_tools.problems import Problem
 from vault_tools.settings import STATE_DIR
 
 CACHE_FILE = f"{STATE_DIR}/index.json"
-_FORMAT = 1
+_FORMAT = 2
 
 
 def code_fingerprint() -> str:
@@ -51,18 +52,55 @@ def stamp(info) -> tuple[int, int, int]:
 def load(root: Path, fingerprint: str) -> tuple[dict[str, Cached], str]:
     """The cached notes and the library fingerprint they were made with."""
     try:
-        data = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
-        if data.get("format") != _FORMAT or data.get("fingerprint") != fingerprint:
+        head, _, notes = (root / CACHE_FILE).read_bytes().partition(b"\n")
+        header = _header(head, fingerprint)
+        if header is None:
             return {}, ""
-        return {path: _cached(item) for path, item in data["notes"].items()}, data.get("library", "")
+        return {path: _cached(item) for path, item in json.loads(notes).items()}, header.get("library", "")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, ""
 
 
-def dump(notes: dict[str, Cached], fingerprint: str, library: str) -> bytes:
-    data = {"format": _FORMAT, "fingerprint": fingerprint, "library": library,
-            "notes": {path: _plain(item) for path, item in sorted(notes.items())}}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def unchanged(root: Path, fingerprint: str, listing: str) -> dict[str, list[Problem]] | None:
+    """When the vault's notes are exactly as the last full sync left them
+    (the same paths with the same stamps, and every one of them settled),
+    the problems that sync found; otherwise None. Reads only the cache's
+    first line, so that a sync with nothing to do costs little more than
+    a walk of the vault."""
+    try:
+        with open(root / CACHE_FILE, "rb") as handle:
+            header = _header(handle.readline(), fingerprint)
+        if header is None or header.get("listing") != listing:
+            return None
+        return {path: [Problem(**p) for p in found] for path, found in header["problems"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def listing_digest(stamps: Iterable[tuple[str, tuple[int, int, int]]]) -> str:
+    """A hash of every note's path and stamp, in path order."""
+    digest = hashlib.sha256()
+    for path, (mtime, size, ino) in sorted(stamps):
+        digest.update(f"{path}\0{mtime}\0{size}\0{ino}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _header(line: bytes, fingerprint: str) -> dict | None:
+    header = json.loads(line)
+    if header.get("format") != _FORMAT or header.get("fingerprint") != fingerprint:
+        return None
+    return header
+
+
+def dump(notes: dict[str, Cached], fingerprint: str, library: str, listing: str | None,
+         problems: dict[str, list[Problem]]) -> bytes:
+    """The cache file: a first line for `unchanged` (the listing digest, or
+    None when some note is not settled, and the problems), then the notes."""
+    header = {"format": _FORMAT, "fingerprint": fingerprint, "library": library, "listing": listing,
+              "problems": {path: [asdict(p) for p in found] for path, found in sorted(problems.items()) if found}}
+    data = {path: _plain(item) for path, item in sorted(notes.items())}
+    return b"\n".join(json.dumps(part, separators=(",", ":")).encode("ascii")
+                       for part in (header, data))
 
 
 def library_fingerprint(library: dict[str, LibraryNote], shared_names: list[str]) -> str:

@@ -105,8 +105,7 @@ class Catalog:
 
     def find(self, name: str) -> Component | None:
         """The component a name or alias stands for (first listed wins)."""
-        if len(self._index) != len(self.components):
-            self._index = {}
+        if not self._index:  # built on first use: slugs of every name and alias
             for component in self.components:
                 for key in (component.name, *component.aliases):
                     self._index.setdefault(slug(key), component)

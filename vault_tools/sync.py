@@ -61,15 +61,18 @@ def sync(root: Path, *, apply: bool = True) -> SyncReport:
     """Expand every stub, refresh every topic and cross-topic note of the
     vault at `root`. With apply=False nothing is written: the report says
     what would change."""
-    return Pipeline(root).run(apply=apply)
+    return Pipeline(root, resident=False).run(apply=apply)
 
 
 class Pipeline:
     """One vault's settings, scaffolds and index, kept between runs (so a
     run over a few paths knows the rest of the vault)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, resident: bool = True):
         self.root = root
+        # A resident pipeline (the daemon's) keeps the whole index after a full
+        # run; a one-off sync may instead stop early when nothing changed.
+        self.resident = resident
         self.by_path: dict[str, list[Problem]] = {}
         self.resolver = Resolver()  # every note and its aliases, for links
         self.library: dict[str, LibraryNote] = {}
@@ -160,6 +163,12 @@ class Pipeline:
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
+        notes = [entry for entry in listing.notes if entry.path != self.settings.problems_note]
+        listed = cache.listing_digest((entry.path, entry.stamp) for entry in notes)
+        found = None if self.resident else cache.unchanged(self.root, self.fingerprint, listed)
+        if found is not None:  # every note as the last sync left it: its problems still stand
+            self.by_path = found
+            return self._finish(SyncReport(notes=len(listing.notes), apply=apply))
         cached, cached_library = cache.load(self.root, self.fingerprint)
         self.by_path, self.facts, self.library, self._settled = {}, {}, {}, {}
         stamps = {entry.path: entry.stamp for entry in listing.notes}
@@ -215,9 +224,13 @@ class Pipeline:
     def _save_cache(self, library: str) -> None:
         """Write the stamp cache, with the stamps of what this run wrote; only when it changed."""
         settled = {path: dataclasses.replace(item, stamp=self._stamps.get(path, item.stamp))
+                   if path in self._stamps else item
                    for path, item in self._settled.items()
                    if path not in self._unsettled and path != self.settings.problems_note}
-        data = cache.dump(settled, self.fingerprint, library)
+        listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
+            (path, item.stamp) for path, item in settled.items())
+        problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}
+        data = cache.dump(settled, self.fingerprint, library, listed, problems)
         try:
             if (self.root / cache.CACHE_FILE).read_bytes() == data:
                 return
@@ -308,7 +321,7 @@ class Pipeline:
         rel = companion.drawing_path(note.path)
         after = companion.stamped(excalidraw.drawing_note(topic)).encode("utf-8")
         try:
-            before = (self.root / rel).read_bytes()
+            before = scan.read_regular(self.root / rel)
         except FileNotFoundError:
             before = None
         except OSError:
@@ -392,7 +405,7 @@ def problems_note_change(root: Path, settings, problems: list[Problem]) -> Chang
     current (and cleared) once it exists."""
     path = root / settings.problems_note
     try:
-        before = path.read_bytes()
+        before = scan.read_regular(path)
     except FileNotFoundError:
         if not problems:
             return None
