@@ -77,12 +77,9 @@ def unchanged(root: Path, fingerprint: str, listing: str) -> dict[str, list[Prob
         return None
 
 
-def listing_digest(stamps: Iterable[tuple[str, tuple[int, int, int]]]) -> str:
-    """A hash of every note's path and stamp, in path order."""
-    digest = hashlib.sha256()
-    for path, (mtime, size, ino) in sorted(stamps):
-        digest.update(f"{path}\0{mtime}\0{size}\0{ino}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+def listing_digest(stamps: Iterable[tuple[str, int, int, int]]) -> str:
+    """A hash of every note's path and stamp (mtime, size, inode), in path order."""
+    return hashlib.sha256(repr(sorted(stamps)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _header(line: bytes, fingerprint: str) -> dict | None:

@@ -75,6 +75,15 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node):  # noqa: ANN001 - PyYAML's signature
+        """`!!int 0xfff…` too long to show is refused (ValueError), as a decimal one is."""
+        value = super().construct_yaml_int(node)
+        str(value)  # raises past Python's limit on digits
+        return value
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
 
 def _yaml12_resolvers() -> dict:
     resolvers: dict = {}
@@ -125,6 +134,9 @@ def load(yaml_text: str, max_bytes: int) -> dict:
                                hint="fix the property on that line; nothing was changed") from None
     except (ValueError, TypeError, RecursionError) as error:
         raise FrontmatterError(f"unreadable YAML: {error}") from None
+    except (KeyError, AttributeError):  # PyYAML trips on `!!bool maybe`, `!!timestamp x`
+        raise FrontmatterError("unreadable YAML: a value does not fit its `!!` tag",
+                               hint="remove the `!!` tag or fix the value") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -49,6 +49,8 @@ def expand(topic: live.Topic, scaffolds: Scaffolds) -> Rendered:
     generated = "\n\n".join(sections) + "\n"
     nl = note.newline
     head = note.text[: span.yaml_start] + yaml_text + note.text[span.yaml_end: span.body_start]
+    if not head.endswith("\n"):
+        head += nl  # a closing fence that ends the note needs a line ending before the sections
     body = note.body
     if body and not body.endswith("\n"):
         body += nl

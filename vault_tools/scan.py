@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from vault_tools.problems import Problem
 from vault_tools.settings import Settings
@@ -14,9 +16,9 @@ from vault_tools.settings import Settings
 TEMP_FILE = re.compile(r"^\..+\.vault-tools-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A `.md` file found in the vault; `path` is vault-relative, posix."""
+class Entry(NamedTuple):
+    """A `.md` file found in the vault; `path` is vault-relative, posix.
+    (A named tuple: a walk makes one per note, and tuples are made fast.)"""
 
     path: str
     size: int
@@ -42,30 +44,40 @@ def walk(root: Path, settings: Settings) -> Listing:
     notes: list[Entry] = []
     temps: list[str] = []
     linked: list[str] = []
+    ignore = settings.ignore
     stack = [""]
     while stack:
         folder = stack.pop()
+        prefix = f"{folder}/" if folder else ""
         try:
             listing = list(os.scandir(root / folder if folder else root))
         except OSError:
             continue  # vanished or unreadable: nothing to do there
         for item in listing:
-            rel = f"{folder}/{item.name}" if folder else item.name
-            if TEMP_FILE.match(item.name):
-                temps.append(rel)
-            if not included(rel, settings):
+            name = item.name
+            if name.startswith("."):  # dot-folders and dot-files hold no notes (see `included`)
+                if TEMP_FILE.match(name):
+                    temps.append(prefix + name)
+                continue
+            rel = prefix + name
+            if ignore and _ignored(rel, ignore):
                 continue
             try:
                 if item.is_dir(follow_symlinks=False):
                     stack.append(rel)
-                elif item.is_symlink() and item.is_dir():
-                    linked.append(rel)
-                elif item.name.endswith(".md") and item.is_file():
-                    info = item.stat()
-                    notes.append(Entry(rel, info.st_size, info.st_mtime_ns, item.is_symlink(), info.st_ino))
+                elif item.is_symlink():
+                    if item.is_dir():
+                        linked.append(rel)
+                    elif name.endswith(".md") and item.is_file():
+                        info = item.stat()
+                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, True, info.st_ino))
+                elif name.endswith(".md"):
+                    info = item.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode):  # not a FIFO, socket or device
+                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, False, info.st_ino))
             except OSError:
                 continue  # a broken link or a file gone meanwhile
-    notes.sort(key=lambda entry: entry.path)
+    notes.sort()  # by path: the first field, and paths are unique
     return Listing(notes, sorted(temps), sorted(linked))
 
 
@@ -121,6 +133,15 @@ def _ignored(rel: str, filters: tuple[str, ...]) -> bool:
     return False
 
 
+def read_regular(path: Path) -> bytes:
+    """A file's bytes; OSError if it is not a regular file (a FIFO named
+    like a note would otherwise block the read forever)."""
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()
+
+
 def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Problem | None]:
     """A note's bytes; None with a Problem when too large or unreadable,
     None alone when it vanished since the scan."""
@@ -133,7 +154,8 @@ def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Proble
     except FileNotFoundError:
         return None, None
     except OSError as error:
-        return None, Problem(f"cannot read: {error.strerror or error}", entry.path, kind="io")
+        return None, Problem(f"cannot read: {error.strerror or error}", entry.path, kind="io",
+                             hint="make the note readable; nothing was changed")
     if len(data) > max_bytes:
         return None, Problem(f"note is over the {max_bytes:,}-byte limit; skipped", entry.path, kind="size",
                              hint="split it, or raise max-note-bytes in vault-tools.yaml")

