@@ -84,7 +84,8 @@ def ordinary(i: int, notes: int, rng: random.Random) -> tuple[str, str]:
         extra += "\n```python\ndef retry(call, attempts=3):\n    return call()\n```\n"
     if i % 20 == 1:
         extra += f"\n![[attachment {i - 1}.png]]\n"
-    text = (f"---\ntags: [reading, {rng.choice(WORDS)}]\naliases: [N{i}]\ncreated: 2026-01-{1 + i % 28:02d}\n"
+    alias = f"aliases: [N{i}]\n" if i % 7 == 1 else ""  # some notes have aliases; most don't
+    text = (f"---\ntags: [reading, {rng.choice(WORDS)}]\n{alias}created: 2026-01-{1 + i % 28:02d}\n"
             f"source: https://example.com/{i}\n---\n# Note {i}\n\n{prose}\n\nSee {', '.join(links)}.\n{extra}")
     return f"Notes/{i % 23}/{i % 4}/Note {i}.md", text
 

@@ -44,3 +44,13 @@ def test_broken_frontmatter_of_other_notes_is_not_our_problem():
 ])
 def test_safe_file_name(title, name):
     assert safe_file_name(title) == name
+
+
+def test_skimming_leaves_only_properties_that_cannot_matter_unloaded():
+    plain = b"---\ncreated: 2026-01-01\nbroken: [\n---\nbody\n"
+    note, problems = parse("a.md", plain, SETTINGS, skim=True)
+    assert note.props == {} and note.kind == OTHER and problems == []
+    for mattering in (b"---\naliases: [Plain]\n---\n", b"---\ntags: [System-Design/Stub]\n---\n",
+                      b"---\ntags: [system-design/deep-dive]\n---\n"):
+        assert parse("a.md", mattering, SETTINGS, skim=True)[0].props == parse("a.md", mattering, SETTINGS)[0].props
+    assert parse("a.md", b"---\ntags: [system-design/stub]\n---\n", SETTINGS, skim=True)[0].kind == STUB

@@ -196,12 +196,14 @@ def swap_tag(yaml_text: str, old: str, new: str, max_bytes: int) -> str:
     """
     region = re.search(r"^tags?[ \t]*:(?:.*)(?:\r?\n(?:[ \t-].*|[ \t]*))*", yaml_text, re.MULTILINE)
     token = re.compile(r"(?<![\w/-])(#?)" + re.escape(old.lstrip("#")) + r"(?![\w/-])", re.IGNORECASE)
-    match = token.search(yaml_text, region.start(), region.end()) if region else None
-    if match is None:
+    found = list(token.finditer(yaml_text, region.start(), region.end())) if region else []
+    if not found:
         raise FrontmatterError(f"could not find the tag `{old}` in `tags` to replace it")
-    swapped = yaml_text[: match.start()] + match.group(1) + new + yaml_text[match.end():]
+    swapped = yaml_text
+    for match in reversed(found):  # every copy: one left behind would expand the note again
+        swapped = swapped[: match.start()] + match.group(1) + new + swapped[match.end():]
     before, after = load(yaml_text, max_bytes), load(swapped, max_bytes)
-    if not has_tag(after, new) or _without_tags(before) != _without_tags(after):
+    if not has_tag(after, new) or has_tag(after, old) or _without_tags(before) != _without_tags(after):
         raise FrontmatterError(f"could not replace the tag `{old}` without changing other properties",
                                hint=f"change the tag to `{new}` by hand")
     return swapped

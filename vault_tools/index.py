@@ -13,9 +13,12 @@ from vault_tools import markdown
 from vault_tools.library import LibraryNote
 from vault_tools.links import Resolver
 
-_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
-_LINK = re.compile(markdown.WIKILINK)
-_TRADE_OFF_SECTION = re.compile(r"^##[ \t]+(?:\S+[ \t]+)?12\.[ \t]+Trade-offs", re.MULTILINE)
+# Each pattern starts with a literal, which `re` scans for quickly; they run
+# on "\n" + body, so "\n" stands for the start of a line.
+_FENCE = re.compile(r"\n(```|~~~).*?\n\1[ \t]*(?=\n|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LINK_TARGET = re.compile(markdown.WIKILINK.removeprefix("(?P<wl_embed>!?)"))
+_TRADE_OFF_SECTION = re.compile(r"\n##[ \t]+(?:\S+[ \t]+)?12\.[ \t]+Trade-offs")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ def topic_facts(path: str, name: str, body: str, resolver: Resolver, library: di
                 figures: dict) -> TopicFacts:
     """The facts of one topic from its body text (frontmatter cut off)."""
     linked = set()
-    targets = {match["wl_target"] for match in _LINK.finditer(_CODE.sub("", body))}
+    prose = _INLINE_CODE.sub("", _FENCE.sub("\n", "\n" + body))
+    targets = {match["wl_target"] for match in _LINK_TARGET.finditer(prose)}
     for written in targets:  # the same few notes are linked many times over
         target = resolver.resolve(written, path)
         if target in library:
@@ -67,6 +71,7 @@ def topic_facts(path: str, name: str, body: str, resolver: Resolver, library: di
 def _trade_off_section(body: str) -> str:
     """The tables of section 12 that have a Choice column (parsing only
     those keeps indexing cheap: mistune is the slow part)."""
+    body = "\n" + body
     match = _TRADE_OFF_SECTION.search(body)
     if not match:
         return ""

@@ -58,8 +58,10 @@ def normalise_key(key: object) -> str:
     return str(key).strip().lower().replace("_", "-")
 
 
-def parse(path: str, raw: bytes, settings: Settings) -> tuple[Note | None, list[Problem]]:
-    """Read one note. Returns (None, problems) when it cannot be used."""
+def parse(path: str, raw: bytes, settings: Settings, *, skim: bool = False) -> tuple[Note | None, list[Problem]]:
+    """Read one note. Returns (None, problems) when it cannot be used.
+    `skim`: leave the properties unloaded when they cannot matter to a sync
+    (see `_may_matter`)."""
     if b"\x00" in raw:
         return None, [Problem("binary file, not a Markdown note (it contains NUL bytes)", path,
                               kind="encoding", hint="rename it so it does not end in .md")]
@@ -76,7 +78,7 @@ def parse(path: str, raw: bytes, settings: Settings) -> tuple[Note | None, list[
     except frontmatter.FrontmatterError as error:
         return None, _ours_only(text, settings, Problem(str(error), path, kind="frontmatter", hint=error.hint))
     note = Note(path, raw, text, bom, newline, span)
-    if span is None:
+    if span is None or (skim and not _may_matter(note.yaml_text, settings)):
         return note, []
     try:
         data = frontmatter.load(note.yaml_text, settings.max_frontmatter_bytes)
@@ -90,6 +92,16 @@ def parse(path: str, raw: bytes, settings: Settings) -> tuple[Note | None, list[
 def _newline(text: str) -> str:
     first = text.find("\n")
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def _may_matter(yaml_text: str, settings: Settings) -> bool:
+    """Whether a note's properties can matter to a sync: only when it is
+    tagged `system-design/...` (or with the vault's own stub and topic
+    tags) or has aliases. Most notes of a vault are neither, and loading
+    their YAML was the dearest part of reading them."""
+    lowered = yaml_text.lower()
+    return any(word in lowered for word in ("system-design", "alias", settings.trigger_tag.lower().lstrip("#"),
+                                            settings.topic_tag.lower().lstrip("#")))
 
 
 def _ours_only(text: str, settings: Settings, problem: Problem) -> list[Problem]:

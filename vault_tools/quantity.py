@@ -367,11 +367,16 @@ def significant(number: float, digits: int = 3) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _rounded(number: float, digits: int = 3) -> float:
+    """The number `significant` shows, as a number."""
+    return round(number, digits - 1 - math.floor(math.log10(abs(number)))) if number else 0.0
+
+
 def _scaled(number: float | None, units: tuple[tuple[float, str], ...], space: str) -> str:
     if number is None or not math.isfinite(number):
         return NONE
     # Choose the unit after rounding, so 999.6K shows as 1M, not 1,000K.
-    rounded = abs(float(significant(number).replace(",", "")))
+    rounded = abs(_rounded(number))
     scale, unit = next(((s, u) for s, u in units if rounded >= s), units[-1])
     return f"{significant(number / scale)}{space if unit else ''}{unit}"
 
@@ -426,7 +431,9 @@ def human(value: float | None, unit: str) -> str:
     """A value in base units shown with its unit's helper (`RATE` → "3.47K/s")."""
     if value is None:
         return NONE
-    show = {COUNT: human_count, RATE: human_rate, BYTES: human_bytes, SECONDS: human_duration,
-            FRACTION: human_percent, BYTES_PER_SECOND: lambda v: human_bytes(v) + "/s",
-            INSTANCES: lambda v: f"{v:,.0f}"}.get(unit, significant)
-    return show(value)
+    return _SHOW.get(unit, significant)(value)
+
+
+_SHOW = {COUNT: human_count, RATE: human_rate, BYTES: human_bytes, SECONDS: human_duration,
+         FRACTION: human_percent, BYTES_PER_SECOND: lambda v: human_bytes(v) + "/s",
+         INSTANCES: lambda v: f"{v:,.0f}"}

@@ -319,11 +319,11 @@ class Pipeline:
     def _drawing(self, note: Note, topic: Topic, report: SyncReport) -> None:
         """The topic's Excalidraw drawing, written while it is still ours."""
         rel = companion.drawing_path(note.path)
-        if False:
+        if (self.root / rel).is_symlink():
             return  # a link is the person's, like a drawing drawn on: never ours to write
         after = companion.stamped(excalidraw.drawing_note(topic)).encode("utf-8")
         try:
-            before = (self.root / rel).read_bytes()
+            before = scan.read_regular(self.root / rel)
         except FileNotFoundError:
             before = None
         except OSError:
@@ -407,7 +407,7 @@ def problems_note_change(root: Path, settings, problems: list[Problem]) -> Chang
     current (and cleared) once it exists."""
     path = root / settings.problems_note
     try:
-        before = path.read_bytes()
+        before = scan.read_regular(path)
     except FileNotFoundError:
         if not problems:
             return None

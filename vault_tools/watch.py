@@ -248,8 +248,7 @@ def _started(observer, handler: FileSystemEventHandler, root: Path):
 def _polling(seconds: float) -> PollingObserverVFS:
     """A polling observer that does not follow symlinks: a link to a parent
     folder would otherwise make every poll walk the vault without end."""
-    from watchdog.observers.polling import PollingObserver
-    return PollingObserver(timeout=seconds)
+    return PollingObserverVFS(os.lstat, os.scandir, polling_interval=seconds)
 
 
 def _release_memory() -> None:
