@@ -120,7 +120,7 @@ class Pipeline:
         """One note as a topic in this vault's context (for `capacity`);
         raises VaultError when the note cannot be read."""
         entry = scan.entry(self.root, rel, self.settings) or scan.Entry(rel, 0, 0, False)
-        note = self._read(entry)
+        note = self._read(entry, skim=False)  # any note the person names, tagged or not
         if note is None:
             found = self.by_path.get(rel) or [Problem("cannot be read as a note", rel)]
             raise VaultError("; ".join(p.line() for p in found))
@@ -264,9 +264,10 @@ class Pipeline:
                 gone.append(path)
         return notes, gone
 
-    def _read(self, entry: scan.Entry, record: bool = True) -> Note | None:
+    def _read(self, entry: scan.Entry, record: bool = True, skim: bool = True) -> Note | None:
         """The note, its read and parse problems recorded (unless `record` is
-        False: a second read for rendering keeps what the first one found)."""
+        False: a second read for rendering keeps what the first one found).
+        `skim`: see `note.parse`."""
         if entry.path == self.settings.problems_note:
             return None
         raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
@@ -274,7 +275,7 @@ class Pipeline:
             if record:
                 self.by_path[entry.path] = [problem] if problem else []
             return None
-        note, problems = parse(entry.path, raw, self.settings)
+        note, problems = parse(entry.path, raw, self.settings, skim=skim)
         if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
             note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
                                             entry.path, kind="unsafe", hint="replace the link with the note itself")]
