@@ -224,7 +224,11 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=20, help="stubs saved per vault in watch mode")
     parser.add_argument("--only", default="sync,index,watch", help="which benchmarks: sync,index,watch")
     parser.add_argument("--record", action="store_true", help="append the results to BENCHMARKS.md")
+    parser.add_argument("--profile", type=int, metavar="NOTES",
+                        help="instead: profile a cold sync of a vault of NOTES notes (pyinstrument)")
     args = parser.parse_args()
+    if args.profile:
+        return profile(args.profile)
     args.only = set(args.only.split(","))
     if "index" in args.only and not _has("obsidiantools"):
         parser.error("obsidiantools is not installed: scripts/bench installs it (the bench extra)")
@@ -239,6 +243,24 @@ def main() -> int:
                   f"median of {args.runs} runs\n\n")
         with open(ROOT / "BENCHMARKS.md", "a", encoding="utf-8") as out:
             out.write(header + table + "\n")
+    return 0
+
+
+def profile(size: int) -> int:
+    """Where a cold sync spends its time, as a call tree."""
+    from pyinstrument import Profiler
+
+    from vault_tools.sync import sync
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "vault"
+        synthvault.make(root, size)
+        sync(root)
+        (root / CACHE).unlink()
+        profiler = Profiler(interval=0.001)
+        with profiler:
+            sync(root)
+        print(profiler.output_text(color=False, unicode=True))
     return 0
 
 
