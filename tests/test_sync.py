@@ -196,3 +196,13 @@ def test_bad_settings_are_problems_and_defaults_apply(vault):
     report = sync(root)
     assert sorted(p.key for p in report.problems) == ["frobnicate", "heading-icons"]
     assert "## 1. System Overview" in (root / "Topics/a.md").read_text()
+
+
+@pytest.mark.parametrize("yaml_text", ["heading-icons: !!bool maybe\n", "created: !!timestamp x\n",
+                                       "a: " + "[" * 2000 + "]" * 2000 + "\n"])
+def test_unreadable_settings_are_a_problem_not_a_crash(vault, yaml_text):
+    root = vault({"vault-tools.yaml": yaml_text, "Topics/a.md": stub()})
+    report = sync(root)
+    assert [p.path for p in report.problems] == ["vault-tools.yaml"]
+    assert report.problems[0].message.startswith("cannot read settings")
+    assert "## 1. System Overview" in (root / "Topics/a.md").read_text()

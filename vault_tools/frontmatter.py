@@ -112,7 +112,8 @@ def load(yaml_text: str, max_bytes: int) -> dict:
     """Load frontmatter YAML safely into a dict.
 
     Refuses (FrontmatterError) YAML over `max_bytes`, anchors and aliases,
-    duplicate keys, malformed YAML, and anything but a mapping.
+    duplicate keys, malformed YAML, anything but a mapping, and nesting
+    over _DEEPEST levels.
     """
     size = len(yaml_text.encode("utf-8"))
     if size > max_bytes:
@@ -144,7 +145,22 @@ def load(yaml_text: str, max_bytes: int) -> dict:
             f"frontmatter is a {_kind(data)}, not a set of `key: value` properties",
             hint="write properties as `key: value` lines",
         )
+    if _too_deep(data):
+        raise FrontmatterError(f"frontmatter nests lists or mappings over {_DEEPEST} levels deep",
+                               hint="write the properties out flat")
     return data
+
+
+_DEEPEST = 50  # properties nest a level or three; far deeper would overflow the stack of whoever reads them
+
+
+def _too_deep(data: dict) -> bool:
+    """Whether lists and mappings nest over _DEEPEST levels (found level by level, not by recursion)."""
+    level: list = [data]
+    for _ in range(_DEEPEST):
+        level = [child for item in level if isinstance(item, (list, dict))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+    return any(isinstance(item, (list, dict)) for item in level)
 
 
 def _uses_anchors(yaml_text: str) -> bool:

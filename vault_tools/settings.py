@@ -93,7 +93,8 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
 def _read_settings_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError,
+            RecursionError) as error:  # PyYAML trips on `!!bool maybe`, `!!timestamp x`, deep nesting
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return {}, [Problem(f"cannot read settings: {first}", SETTINGS_FILE, kind="settings",
                             hint="defaults are used until it is fixed")]
