@@ -65,28 +65,30 @@ def walk(root: Path) -> None:
                 item.stat()
 
 
-def our_sync(root: Path, apply: bool = True) -> None:
-    report = sync(root, apply=apply)
-    if report.changes or report.problems:
-        raise RuntimeError(f"expected nothing to do: {len(report.changes)} changes, {len(report.problems)} problems")
+def our_sync(apply: bool = True):
+    from vault_tools.sync import sync
+
+    def run(root: Path) -> None:
+        report = sync(root, apply=apply)
+        if report.changes or report.problems:
+            raise RuntimeError(f"expected nothing to do: {len(report.changes)} changes, "
+                               f"{len(report.problems)} problems")
+
+    return run
 
 
-def obsidiantools(root: Path) -> None:
-    otools.Vault(root).connect().gather()
+def obsidiantools():
+    import obsidiantools.api as otools
+
+    return lambda root: otools.Vault(root).connect().gather()
 
 
 def child(kind: str, root: Path) -> dict:
-    """Run one measurement in this process: its time (s) and peak RSS (MB)."""
-    global otools, sync  # imported before the clock starts, for ours and theirs alike
-    if kind == "obsidiantools":
-        import obsidiantools.api as otools
-    else:
-        from vault_tools.sync import sync
-    if kind == "cold":
-        (root / CACHE).unlink(missing_ok=True)
-    task = {"floor": floor, "walk": walk, "cold": our_sync, "noop": our_sync,
-            "index": lambda r: our_sync(r, apply=False), "obsidiantools": obsidiantools}[kind]
-    if kind == "index":
+    """Run one measurement in this process: its time (s) and peak RSS (MB).
+    Modules are imported before the clock starts, ours and theirs alike."""
+    task = {"floor": lambda: floor, "walk": lambda: walk, "cold": our_sync, "noop": our_sync,
+            "index": lambda: our_sync(apply=False), "obsidiantools": obsidiantools}[kind]()
+    if kind in ("cold", "index"):
         (root / CACHE).unlink(missing_ok=True)
     started = time.perf_counter()
     task(root)
