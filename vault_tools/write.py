@@ -2,11 +2,15 @@
 
 Every write is atomic (a temp file in the same folder, fsync, rename, fsync
 the folder) and compare-and-swap: if the file is not what we read, nothing is
-written. Writes never leave the vault and never go through a symlink.
+written. Where the system can (Linux), the new file is swapped in atomically
+and the file it replaced is compared once more, so a save that lands between
+the comparison and the swap is put back, not lost. Writes never leave the
+vault and never go through a symlink.
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import secrets
@@ -17,6 +21,13 @@ from vault_tools.problems import Problem
 from vault_tools.scan import TEMP_FILE
 
 CHANGED = "changed meanwhile"
+
+try:  # renameat2(RENAME_EXCHANGE): Linux 3.15+, glibc 2.28+
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+except (OSError, AttributeError, TypeError):
+    _renameat2 = None
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 
 
 def write(root: Path, rel: str, expected: bytes | None, data: bytes) -> Problem | None:
@@ -125,10 +136,26 @@ def _replace(target: Path, expected: bytes, data: bytes) -> None:
     try:
         if _read(target) != expected:
             raise _Refused(CHANGED + "; not written, tried again on the next sync", kind="retry")
-        os.replace(temp, target)
+        if not _exchange(temp, target):
+            os.replace(temp, target)
+        elif _read(temp) != expected:  # saved after the comparison: that save is under the temp name now
+            os.replace(temp, target)  # put it back
+            raise _Refused(CHANGED + "; not written, tried again on the next sync", kind="retry")
     finally:
         _discard(temp)
     _sync_folder(target.parent)
+
+
+def _exchange(temp: Path, target: Path) -> bool:
+    """Swap two names atomically; False where the system or file system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(temp), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
 
 
 def _create(target: Path, data: bytes) -> None:
