@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import make_vault, stub
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_properties import outside_blocks
 
 from vault_tools import blocks, frontmatter, markdown, quantity
 from vault_tools.capacity_inputs import CLOUDS, Inputs, read_inputs
@@ -440,15 +441,6 @@ def test_written_links_read_back_to_the_note(notes, source, markdown_links, form
 # -- end to end -----------------------------------------------------------------------
 
 LIVE_NAMES = ["overview", "capacity", "used-by", "figures", "capacity-table", "a"]
-
-
-def outside_blocks(text: str) -> str:
-    found, _ = blocks.find(text)
-    pieces, position = [], 0
-    for block in found:
-        pieces += [text[position:block.start], f"<{block.name}>"]
-        position = block.end
-    return "".join(pieces) + text[position:]
 
 
 note_bytes = (st.binary(max_size=300) | documents().map(str.encode)
