@@ -80,6 +80,9 @@ class Pipeline:
         # Asked between notes: when it says stop, the run ends after the note in
         # hand and writes nothing more (the next run picks up the rest).
         self.should_stop: Callable[[], bool] = lambda: False
+        # Told each path written and its bytes (the report keeps names only): the
+        # watcher remembers what it wrote, to know the events of its own writes.
+        self.on_written: Callable[[str, bytes], None] = lambda path, data: None
         self._settled: dict[str, cache.Cached] = {}  # what the stamp cache will hold
         self._stamps: dict[str, tuple[int, int, int]] = {}  # stamps of files written this run
         self._unsettled: set[str] = set()  # files whose change is still pending
@@ -386,6 +389,7 @@ class Pipeline:
         refused = write.write(self.root, change.path, change.before, change.after)
         if refused is None:
             report.written.append(change.path)
+            self.on_written(change.path, change.after)
             try:
                 self._stamps[change.path] = cache.stamp(os.stat(self.root / change.path))
             except OSError:

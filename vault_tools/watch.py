@@ -52,6 +52,7 @@ class Watcher:
         self.pipeline = Pipeline(root)
         self._stopped = threading.Event()
         self.pipeline.should_stop = self._stopped.is_set
+        self.pipeline.on_written = self._remember
         settings = self.pipeline.settings
         self.poll = poll
         self.debounce = settings.debounce_seconds if debounce is None else debounce
@@ -153,6 +154,7 @@ class Watcher:
                 if full:
                     if reload:
                         self.pipeline.reload()
+                    self._written.clear()  # the run reads every note afresh: no event is an echo before it
                     self._report(self.pipeline.run(), "reconciliation sync")
                     _release_memory()
                 elif due:
@@ -184,6 +186,8 @@ class Watcher:
 
     def _process(self, paths: list[str]) -> None:
         changed = [path for path in paths if not self._is_our_write(path)]
+        for path in changed:  # seen with other bytes, or gone: our bytes coming back (an undo) are news
+            self._written.pop(path, None)
         if changed:
             started = time.perf_counter()
             report = self.pipeline.run(changed)
@@ -202,7 +206,6 @@ class Watcher:
     def _report(self, report: SyncReport, label: str | None, elapsed: float | None = None) -> None:
         for change in report.changes:
             if change.path in report.written:
-                self._remember(change.path, change.after)
                 sections = " — 13 sections" if change.action == "expanded" else ""
                 timing = f", {elapsed * 1000:.0f} ms" if elapsed is not None else ""
                 log.info("%s %s%s%s", change.action, change.path, sections, timing)
