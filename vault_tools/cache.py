@@ -12,7 +12,6 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
 
 from vault_tools import __version__
 from vault_tools.index import Row, TopicFacts
@@ -77,9 +76,9 @@ def unchanged(root: Path, fingerprint: str, listing: str) -> dict[str, list[Prob
         return None
 
 
-def listing_digest(stamps: Iterable[tuple[str, int, int, int]]) -> str:
-    """A hash of every note's path and stamp (mtime, size, inode), in path order."""
-    return hashlib.sha256(repr(sorted(stamps)).encode("utf-8", "surrogateescape")).hexdigest()
+def listing_digest(stamps: list[tuple[str, int, int, int]]) -> str:
+    """A hash of every note's path and stamp (mtime, size, inode), given in path order."""
+    return hashlib.sha256(repr(stamps).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _header(line: bytes, fingerprint: str) -> dict | None:

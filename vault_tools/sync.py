@@ -166,8 +166,9 @@ class Pipeline:
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
-        notes = [entry for entry in listing.notes if entry.path != self.settings.problems_note]
-        listed = cache.listing_digest([(entry.path, entry.mtime_ns, entry.size, entry.ino) for entry in notes])
+        problems_note = self.settings.problems_note
+        listed = cache.listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
+                                       if path != problems_note])  # in path order, as walked
         found = None if self.resident else cache.unchanged(self.root, self.fingerprint, listed)
         if found is not None:  # every note as the last sync left it: its problems still stand
             self.by_path = found
@@ -231,7 +232,7 @@ class Pipeline:
                    for path, item in self._settled.items()
                    if path not in self._unsettled and path != self.settings.problems_note}
         listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
-            [(path, *item.stamp) for path, item in settled.items()])
+            sorted((path, *item.stamp) for path, item in settled.items()))
         problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}
         data = cache.dump(settled, self.fingerprint, library, listed, problems)
         try:
