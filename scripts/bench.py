@@ -25,6 +25,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -189,6 +190,16 @@ def bench_size(size: int, args) -> dict:
             row["walk"], _ = measure("walk", root, args.runs)
             row["cold"], row["cold_rss"] = measure("cold", root, args.runs)
             row["noop"], row["noop_rss"] = measure("noop", root, args.runs)
+            # The same vault without its topics (and their drawings): what a
+            # cold sync costs for the notes that are not ours to render.
+            plain = Path(folder) / "without topics"
+            shutil.copytree(root, plain, symlinks=True)
+            shutil.rmtree(plain / "Topics")
+            subprocess.run([sys.executable, "-m", "vault_tools", "sync", str(plain)], check=True, capture_output=True)
+            row["plain_notes"] = sum(1 for _ in plain.rglob("*.md"))
+            row["plain_floor"], _ = measure("floor", plain, args.runs)
+            row["plain_cold"], _ = measure("cold", plain, args.runs)
+            shutil.rmtree(plain)
         if "index" in args.only:
             row["index"], _ = measure("index", root, args.runs)
             tools_runs = 1 if size >= 1_000 else min(args.runs, 3)
@@ -210,6 +221,10 @@ def tables(rows: list[dict], args) -> str:
         out += [f"| {r['markdown']:,} | {r['topics']:,} | {r['floor']:.3f} | {r['cold']:.3f} | "
                 f"**{r['cold'] / r['floor']:.1f}×** | {r['walk']:.3f} | {r['noop']:.3f} | "
                 f"**{r['noop'] / r['walk']:.1f}×** | {r['cold_rss']:.0f} / {r['noop_rss']:.0f} |" for r in rows]
+        out += ["", "The same vaults without their topics — the notes that are not ours to render:", "",
+                "| notes (.md files) | floor: read all (s) | cold sync (s) | cold ÷ floor |", "|---:|---:|---:|---:|"]
+        out += [f"| {r['plain_notes']:,} | {r['plain_floor']:.3f} | {r['plain_cold']:.3f} | "
+                f"**{r['plain_cold'] / r['plain_floor']:.1f}×** |" for r in rows]
         out += ["", "Growth from the smallest vault (×; the note count grew "
                 + ", ".join(f"{r['markdown'] / base['markdown']:.0f}×" for r in rows[1:]) + "):", "",
                 "| notes | floor | cold sync | no-op sync | first sync (expands the stubs, one run) |",

@@ -50,7 +50,8 @@ def aliases(props: dict) -> tuple[str, ...]:
 def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
     """The library entry of a note tagged `system-design/trade-off`,
     `.../deep-dive` or `.../capacity`; None for any other note."""
-    kind = next((k for tag, k in _KINDS.items() if frontmatter.has_tag(note.props, tag)), None)
+    tags = {value.lstrip("#").lower() for value in frontmatter.tag_values(note.props)}
+    kind = next((k for tag, k in _KINDS.items() if tag in tags), None)
     if kind is None:
         return None, []
     body = note.body

@@ -149,8 +149,14 @@ def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Proble
         return None, Problem(f"note is {entry.size:,} bytes, over the {max_bytes:,}-byte limit; skipped",
                              entry.path, kind="size", hint="split it, or raise max-note-bytes in vault-tools.yaml")
     try:
-        with open(root / entry.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        with open(os.path.join(root, entry.path), "rb") as handle:
+            # As much as the file holds now (a buffer of max_bytes for every
+            # note was the dearest part of reading a vault), and no more than
+            # one byte past the limit if it grows meanwhile.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, max_bytes) + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except FileNotFoundError:
         return None, None
     except OSError as error:
