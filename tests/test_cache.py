@@ -2,6 +2,7 @@
 never changes a result — only saves work."""
 
 import os
+import time
 
 import pytest
 from conftest import stub
@@ -188,3 +189,28 @@ def test_file_names_that_are_not_utf8_are_cached(vault):
     sync(root)
     assert sync(root).changes == []
     assert (root / CACHE_FILE).read_bytes().isascii()
+
+
+def test_a_same_size_edit_in_the_same_whole_second_is_not_missed(vault, rendered):
+    """On file systems that keep whole-second mtimes (FAT, HFS+), an edit of
+    the same size in the same second as the sync leaves the stamp as it was."""
+    root = vault_with_topics(vault, n=2)
+    sync(root)
+    path = root / "Topics/T0.md"
+    second = int(time.time()) * 1_000_000_000
+    os.utime(path, ns=(second, second))  # as a coarse file system would stamp it
+    sync(root)
+    path.write_text(path.read_text().replace("dau: 1M", "dau: 7M"))  # same size, in place
+    os.utime(path, ns=(second, second))  # ... and in the same tick
+    rendered.clear()
+    sync(root)
+    assert rendered == ["Topics/T0.md"]
+    assert "| [[T0]] | 7M |" in (root / "Capacity/Capacity across topics.md").read_text()
+
+
+def test_fine_grained_stamps_are_trusted_at_once(vault, rendered):
+    root = vault_with_topics(vault, n=2)
+    sync(root)
+    rendered.clear()
+    sync(root)
+    assert rendered == []

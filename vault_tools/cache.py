@@ -48,6 +48,15 @@ def stamp(info) -> tuple[int, int, int]:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
+def racy(stamp: tuple[int, int, int], now_ns: int) -> bool:
+    """Whether a stamp cannot be trusted yet: its mtime is in whole seconds
+    (FAT keeps two, HFS+ and ext3 one) and within 2 s of now, so an edit of
+    the same size in the same tick would leave it as it is. Such a note is
+    read again next time, as git does with its "racily clean" entries."""
+    mtime = stamp[0]
+    return mtime % 1_000_000_000 == 0 and mtime > now_ns - 2_000_000_000
+
+
 def load(root: Path, fingerprint: str) -> tuple[dict[str, Cached], str]:
     """The cached notes and the library fingerprint they were made with."""
     try:

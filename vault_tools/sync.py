@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,6 +232,8 @@ class Pipeline:
                    if path in self._stamps else item
                    for path, item in self._settled.items()
                    if path not in self._unsettled and path != self.settings.problems_note}
+        now = time.time_ns()
+        settled = {path: item for path, item in settled.items() if not cache.racy(item.stamp, now)}
         listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
             sorted((path, *item.stamp) for path, item in settled.items()))
         problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}
