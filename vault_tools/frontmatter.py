@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import yaml
 
-from vault_tools.problems import Problem
 
 _FENCE = re.compile(r"---[ \t]*(\r?\n|$)")
 _CLOSING = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
@@ -198,10 +197,14 @@ def tag_values(data: dict) -> list[str]:
     return values
 
 
+def tag_set(data: dict) -> set[str]:
+    """The note's tags as compared: lower case, without `#`."""
+    return {value.lstrip("#").lower() for value in tag_values(data)}
+
+
 def has_tag(data: dict, tag: str) -> bool:
     """True if the tag is present: any case, with or without `#`."""
-    wanted = tag.lstrip("#").lower()
-    return any(value.lstrip("#").lower() == wanted for value in tag_values(data))
+    return tag.lstrip("#").lower() in tag_set(data)
 
 
 def swap_tag(yaml_text: str, old: str, new: str, max_bytes: int) -> str:

@@ -50,7 +50,7 @@ def aliases(props: dict) -> tuple[str, ...]:
 def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
     """The library entry of a note tagged `system-design/trade-off`,
     `.../deep-dive` or `.../capacity`; None for any other note."""
-    tags = {value.lstrip("#").lower() for value in frontmatter.tag_values(note.props)}
+    tags = frontmatter.tag_set(note.props)
     kind = next((k for tag, k in _KINDS.items() if tag in tags), None)
     if kind is None:
         return None, []

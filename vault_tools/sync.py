@@ -167,10 +167,7 @@ class Pipeline:
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
-        problems_note = self.settings.problems_note
-        listed = cache.listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
-                                       if path != problems_note])  # in path order, as walked
-        found = None if self.resident else cache.unchanged(self.root, self.fingerprint, listed)
+        found = None if self.resident else cache.unchanged(self.root, self.fingerprint, self._digest(listing))
         if found is not None:  # every note as the last sync left it: its problems still stand
             self.by_path = found
             return self._finish(SyncReport(notes=len(listing.notes), apply=apply))
@@ -226,14 +223,22 @@ class Pipeline:
         self._settled = {}  # the daemon keeps running: hold only what watch runs need
         return report
 
+    def _digest(self, listing: scan.Listing) -> str:
+        """The digest of the walked notes (the problems note aside), as `_save_cache` makes it."""
+        problems_note = self.settings.problems_note
+        return cache.listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
+                                     if path != problems_note])  # in path order, as walked
+
     def _save_cache(self, library: str) -> None:
         """Write the stamp cache, with the stamps of what this run wrote; only when it changed."""
-        settled = {path: dataclasses.replace(item, stamp=self._stamps.get(path, item.stamp))
-                   if path in self._stamps else item
-                   for path, item in self._settled.items()
-                   if path not in self._unsettled and path != self.settings.problems_note}
         now = time.time_ns()
-        settled = {path: item for path, item in settled.items() if not cache.racy(item.stamp, now)}
+        settled = {}
+        for path, item in self._settled.items():
+            if path in self._unsettled or path == self.settings.problems_note:
+                continue
+            stamp = self._stamps.get(path, item.stamp)
+            if not cache.racy(stamp, now):  # else read again next time
+                settled[path] = item if stamp == item.stamp else dataclasses.replace(item, stamp=stamp)
         listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
             sorted((path, *item.stamp) for path, item in settled.items()))
         problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from vault_tools.problems import Problem
-from vault_tools.scan import TEMP_FILE
+from vault_tools.scan import TEMP_FILE, read_regular
 
 CHANGED = "changed meanwhile"
 
@@ -187,8 +187,7 @@ def _current(target: Path) -> os.stat_result:
 
 def _read(target: Path) -> bytes | None:
     try:
-        with open(target, "rb") as handle:
-            return handle.read()
+        return read_regular(target)
     except FileNotFoundError:
         return None
 
