@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from vault_tools.capacity import build_report
-from vault_tools.cost import PriceTable
+from vault_tools.capacity.engine import build_report
+from vault_tools.capacity.prices import PriceTable
 from vault_tools.problems import Problem
 
 NO_PRICES = PriceTable()

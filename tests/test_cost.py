@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from vault_tools.capacity import build_report
-from vault_tools.cost import CostInputs, PriceTable, default_prices, estimate, parse_prices
+from vault_tools.capacity.engine import build_report
+from vault_tools.capacity.cost import CostInputs, estimate
+from vault_tools.capacity.prices import PriceTable, default_prices, parse_prices
 
 SHIPPED = Path(__file__).resolve().parent.parent / "vault-template" / "Capacity" / "Cloud Prices.md"
 ENGINE_ITEMS = {

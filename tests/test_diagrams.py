@@ -12,9 +12,11 @@ import re
 
 import pytest
 
-from vault_tools import diagrams, excalidraw, live
-from vault_tools.library import Catalog, Component
-from vault_tools.live import Context, Topic
+from vault_tools import diagrams
+from vault_tools.diagrams import excalidraw
+from vault_tools import generators as live
+from vault_tools.library.catalog import Catalog, Component
+from vault_tools.topic import Context, Topic
 from vault_tools.note import STUB, Note
 from vault_tools.settings import Settings
 

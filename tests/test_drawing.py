@@ -5,7 +5,7 @@ import re
 
 from conftest import stub
 
-from vault_tools.excalidraw import validate
+from vault_tools.diagrams.excalidraw import validate
 from vault_tools.sync import sync
 
 

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import outside_blocks
 
-from vault_tools import blocks, frontmatter, markdown, quantity
-from vault_tools.capacity_inputs import CLOUDS, Inputs, read_inputs
+from vault_tools import blocks, frontmatter, markdown
+from vault_tools.capacity import quantity
+from vault_tools.capacity.inputs import CLOUDS, Inputs, read_inputs
 from vault_tools.frontmatter import FrontmatterError
 from vault_tools.links import LinkStyle, Resolver, slug
 from vault_tools.markdown import WIKILINK, Link

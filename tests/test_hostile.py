@@ -23,7 +23,8 @@ from test_bad_input import BAD_NOTES
 from test_sync import headings_of
 from test_watch import DEBOUNCE, expanded, running, wait_until
 
-from vault_tools import blocks, companion, markdown
+from vault_tools import blocks, markdown
+from vault_tools.diagrams import companion
 from vault_tools.note import parse
 from vault_tools.sections import HEADINGS
 from vault_tools.settings import load_settings

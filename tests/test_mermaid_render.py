@@ -25,7 +25,7 @@ import pytest
 import yaml
 from test_diagrams import HOSTILE, blocks, hostile_topics
 
-from vault_tools import excalidraw
+from vault_tools.diagrams import excalidraw
 from vault_tools.create import init_vault
 from vault_tools.sync import Pipeline, sync
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from vault_tools.problems import Problem
-from vault_tools.quantity import (
+from vault_tools.capacity.quantity import (
     BYTES, DAY, FRACTION, MONTH, PER_USER_RATE, RATE, SECONDS, YEAR, Quantity, human_bytes,
     human_count, human_duration, human_money, human_percent, human_rate, read_count, read_duration,
     read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size,

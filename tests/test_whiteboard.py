@@ -4,9 +4,9 @@ warnings for unreadable properties, and clean text (\\n, one final newline)."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from vault_tools.capacity import build_report
-from vault_tools.cost import PriceTable
-from vault_tools.whiteboard import BLOCKS, render
+from vault_tools.capacity.engine import build_report
+from vault_tools.capacity.prices import PriceTable
+from vault_tools.capacity.whiteboard import BLOCKS, render
 
 TWITTER = {"mau": "300M", "daily-active": "50%", "writes": "2/user/day", "media-share": "10%",
            "media-size": "1 MB", "retention": "5 years", "write-size": "204 B"}

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 
 _MARKER = re.compile(
     r"^%% vault-tools:(?P<side>begin|end) (?P<name>[A-Za-z0-9_.-]+)"
@@ -25,7 +25,7 @@ _MARKER = re.compile(
 )
 
 EMPTY, OWNED, EDITED = "empty", "owned", "edited"
-PROBLEM_KINDS = ("conflict", "live-block")  # the problems `find` and `refresh` report
+PROBLEM_KINDS = (Kind.CONFLICT, Kind.LIVE_BLOCK)  # the problems `find` and `refresh` report
 
 
 def digest(content: str) -> str:
@@ -66,7 +66,7 @@ def find(text: str) -> tuple[list[LiveBlock], list[Problem]]:
             continue
         if open_marker is None or open_marker["name"] != name:
             problems.append(Problem(f"live block end marker `{name}` has no begin marker", key=name,
-                                    kind="live-block", hint="delete the stray marker line"))
+                                    kind=Kind.LIVE_BLOCK, hint="delete the stray marker line"))
             continue
         inner_start = _line_end(text, open_marker.end())
         blocks.append(LiveBlock(name, open_marker["hash"], open_marker.start(), inner_start,
@@ -78,7 +78,7 @@ def find(text: str) -> tuple[list[LiveBlock], list[Problem]]:
 
 
 def _unclosed(name: str) -> Problem:
-    return Problem(f"live block `{name}` has no end marker; left as it is", key=name, kind="live-block",
+    return Problem(f"live block `{name}` has no end marker; left as it is", key=name, kind=Kind.LIVE_BLOCK,
                    hint=f"add a line `%% vault-tools:end {name} %%` or delete the begin marker")
 
 
@@ -112,7 +112,7 @@ def refresh(text: str, generate: Callable[[str], str | None], newline: str) -> t
         if block.state == EDITED:
             problems.append(Problem(
                 f"live block `{block.name}` was edited by hand, so it is no longer updated",
-                key=block.name, kind="conflict",
+                key=block.name, kind=Kind.CONFLICT,
                 hint="empty the block to hand it back, or delete both markers to keep your text"))
             continue
         pieces += [text[position:block.start], render(block.name, content, newline)]

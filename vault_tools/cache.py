@@ -1,5 +1,6 @@
 """The stamp cache in `.vault-tools/index.json`: what a full sync learned
-about each note, kept until the note's stamp (mtime, size, inode) changes.
+about each note, kept until the note's stamp (mtime, size, inode) changes,
+and the `Ledger` that decides what goes into it.
 
 A cache made by other code, other settings, other section templates, another
 catalog or other prices is ignored as a whole (the fingerprint), and so is a
@@ -10,14 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from vault_tools import __version__
-from vault_tools.index import Row, TopicFacts
-from vault_tools.library import Choice, LibraryNote
+from vault_tools.facts import Row, TopicFacts
+from vault_tools.library.notes import Choice, LibraryNote
+from vault_tools.diagrams.companion import drawing_path
+from vault_tools.note import OTHER, TOPIC
 from vault_tools.problems import Problem
 from vault_tools.settings import STATE_DIR
+from vault_tools.write import write_state
 
 CACHE_FILE = f"{STATE_DIR}/index.json"
 _FORMAT = 2
@@ -140,3 +145,71 @@ def _cached(item: dict) -> Cached:
                          tuple((k, v) for k, v in facts["figures"])) if facts else None,
         drawing=tuple(item["drawing"]) if item.get("drawing") else None,
     )
+
+
+class Ledger:
+    """What the stamp cache will hold after a full run: each note that is
+    settled (on disk exactly as indexed or rendered) with its stamp. A note
+    whose write was refused, or that a dry run would change, is unsettled:
+    it is read again next time."""
+
+    def __init__(self) -> None:
+        self.settled: dict[str, Cached] = {}
+        self.stamps: dict[str, tuple[int, int, int]] = {}  # stamps of files written this run
+        self.unsettled: set[str] = set()
+
+    def start(self) -> None:
+        """A new run: forget what the last one wrote."""
+        self.stamps, self.unsettled = {}, set()
+
+    def forget(self) -> None:
+        """Drop the settled notes (a resident pipeline holds only what watch runs need)."""
+        self.settled = {}
+
+    def settle(self, path: str, item: Cached) -> None:
+        self.settled[path] = item
+
+    def wrote(self, path: str, new_stamp: tuple[int, int, int]) -> None:
+        self.stamps[path] = new_stamp
+
+    def unsettle(self, path: str) -> None:
+        self.unsettled.add(path)
+
+    def settle_topic(self, entry, facts: TopicFacts, aliases: tuple[str, ...], problems: tuple[Problem, ...],
+                     drawing_stamp: tuple[int, int, int] | None) -> None:
+        """Remember a rendered topic if the disk now holds exactly what was
+        rendered (written, or nothing to write)."""
+        drawing = drawing_path(entry.path)
+        if entry.path in self.unsettled or drawing in self.unsettled:
+            return
+        self.settled[entry.path] = Cached(self.stamps.get(entry.path, entry.stamp), TOPIC, aliases, problems,
+                                          None, facts, self.stamps.get(drawing, drawing_stamp))
+        if drawing in self.stamps:  # drawn this run: a note of ours, with nothing to index
+            self.settled[drawing] = Cached(self.stamps[drawing], OTHER, (), ())
+
+    @staticmethod
+    def digest(listing, problems_note: str) -> str:
+        """The digest of the walked notes (the problems note aside), as `save` makes it."""
+        return listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
+                               if path != problems_note])  # in path order, as walked
+
+    def save(self, root: Path, fingerprint: str, library: str, problems: dict[str, list[Problem]],
+             problems_note: str) -> None:
+        """Write the stamp cache, with the stamps of what this run wrote; only when it changed."""
+        now = time.time_ns()
+        settled = {}
+        for path, item in self.settled.items():
+            if path in self.unsettled or path == problems_note:
+                continue
+            stamp_ = self.stamps.get(path, item.stamp)
+            if not racy(stamp_, now):  # else read again next time
+                settled[path] = item if stamp_ == item.stamp else replace(item, stamp=stamp_)
+        listed = None if self.unsettled - {problems_note} else listing_digest(
+            sorted((path, *item.stamp) for path, item in settled.items()))
+        data = dump(settled, fingerprint, library, listed, problems)
+        try:
+            if (root / CACHE_FILE).read_bytes() == data:
+                return
+        except OSError:
+            pass
+        write_state(root, CACHE_FILE, data)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vault_tools import __version__
 from vault_tools.create import init_vault, new_stub
-from vault_tools import whiteboard
+from vault_tools.capacity import whiteboard
 from vault_tools.settings import STATE_DIR, VaultError, find_vault, load_settings, vault_of
 from vault_tools.sync import Pipeline, SyncReport, sync
 from vault_tools.watch import Watcher

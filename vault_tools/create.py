@@ -11,8 +11,8 @@ from pathlib import Path
 
 from vault_tools import frontmatter, write
 from vault_tools.note import normalise_key, safe_file_name
-from vault_tools.problems import Problem
-from vault_tools.sections import package_template
+from vault_tools.problems import Kind, Problem
+from vault_tools.template import package_template
 from vault_tools.settings import Settings, VaultError
 
 
@@ -38,7 +38,7 @@ def init_vault(directory: Path) -> InitReport:
                 report.created.append(rel)
         else:
             continue
-        if problem is not None and problem.kind == "exists":
+        if problem is not None and problem.kind == Kind.EXISTS:
             report.kept.append(rel)
         elif problem is not None:
             report.problems.append(problem)
@@ -56,7 +56,7 @@ def new_stub(root: Path, settings: Settings, title: str, props: dict[str, str],
     rel = f"{settings.topics_folder}/{safe_file_name(title)}.md".lstrip("/")
     problem = write.write(root, rel, None, text.encode("utf-8"))
     if problem is not None:
-        raise VaultError(f"{rel}: {problem.message}" + ("; choose another title" if problem.kind == "exists" else ""))
+        raise VaultError(f"{rel}: {problem.message}" + ("; choose another title" if problem.kind == Kind.EXISTS else ""))
     return rel
 
 

@@ -155,3 +155,17 @@ def bullets(text: str) -> list[str]:
             if text_:
                 items.append(text_)
     return items
+
+
+def cell(value: object) -> str:
+    """A value as one Markdown table cell (pipes and newlines escaped)."""
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    return str(value).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (cells already escaped with `cell`)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

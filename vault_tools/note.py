@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from vault_tools import frontmatter
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 from vault_tools.settings import Settings
 
 BOM = "\ufeff"
@@ -34,7 +34,7 @@ class Note:
         return PurePosixPath(self.path).stem
 
     @property
-    def topic(self) -> str:
+    def topic_name(self) -> str:
         """The `topic` property, else the file name."""
         value = self.props.get("topic")
         text = " ".join(str(value).split()) if isinstance(value, (str, int, float)) else ""
@@ -64,26 +64,26 @@ def parse(path: str, raw: bytes, settings: Settings, *, skim: bool = False) -> t
     (see `_may_matter`)."""
     if b"\x00" in raw:
         return None, [Problem("binary file, not a Markdown note (it contains NUL bytes)", path,
-                              kind="encoding", hint="rename it so it does not end in .md")]
+                              kind=Kind.ENCODING, hint="rename it so it does not end in .md")]
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}", path,
-                              kind="encoding", hint="re-save the note as UTF-8")]
+                              kind=Kind.ENCODING, hint="re-save the note as UTF-8")]
     bom = decoded.startswith(BOM)
     text = decoded[1:] if bom else decoded
     newline = _newline(text)
     try:
         span = frontmatter.split(text)
     except frontmatter.FrontmatterError as error:
-        return None, _ours_only(text, settings, Problem(str(error), path, kind="frontmatter", hint=error.hint))
+        return None, _ours_only(text, settings, Problem(str(error), path, kind=Kind.FRONTMATTER, hint=error.hint))
     note = Note(path, raw, text, bom, newline, span)
     if span is None or (skim and not _may_matter(note.yaml_text, settings)):
         return note, []
     try:
         data = frontmatter.load(note.yaml_text, settings.max_frontmatter_bytes)
     except frontmatter.FrontmatterError as error:
-        problem = Problem(str(error), path, kind="frontmatter", hint=error.hint)
+        problem = Problem(str(error), path, kind=Kind.FRONTMATTER, hint=error.hint)
         return None, _ours_only(note.yaml_text, settings, problem)
     props = {normalise_key(key): value for key, value in data.items()}
     return Note(path, raw, text, bom, newline, span, props, _kind(path, data, settings)), []

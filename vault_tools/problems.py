@@ -3,6 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What sort of problem it is (the `kind` of `--json`)."""
+
+    NOTE = "note"  # anything else about one note
+    PROPERTY = "property"  # a stub property that cannot be read
+    PRICES = "prices"  # the price note
+    LIBRARY = "library"  # a library or catalog note
+    LINK = "link"  # a name that resolves to nothing
+    CONFLICT = "conflict"  # a live block edited by hand
+    LIVE_BLOCK = "live-block"  # a broken live-block marker
+    FRONTMATTER = "frontmatter"
+    ENCODING = "encoding"
+    SETTINGS = "settings"
+    TEMPLATE = "template"  # a section template
+    SIZE = "size"  # a note over the size limit
+    UNSAFE = "unsafe"  # a symbolic link where a note should be
+    EXISTS = "exists"  # a file that is not overwritten
+    IO = "io"  # a read or write that failed
+    READ_ONLY = "read-only"
+    RETRY = "retry"  # transient: tried again next time
 
 
 @dataclass(frozen=True)
@@ -19,7 +42,7 @@ class Problem:
     path: str | None = None
     key: str | None = None
     hint: str | None = None
-    kind: str = "note"
+    kind: Kind = Kind.NOTE
 
     def line(self) -> str:
         """One line for a terminal."""
@@ -32,7 +55,7 @@ class Problem:
         return {
             "path": self.path,
             "key": self.key,
-            "kind": self.kind,
+            "kind": str(self.kind),
             "message": self.message,
             "hint": self.hint,
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vault_tools import blocks
 from vault_tools.links import LinkStyle, Resolver
-from vault_tools.live import cell
+from vault_tools.generators import cell
 from vault_tools.problems import Problem
 from vault_tools.settings import Settings
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 from vault_tools.settings import Settings
 
 TEMP_FILE = re.compile(r"^\..+\.vault-tools-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
@@ -147,7 +147,7 @@ def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Proble
     None alone when it vanished since the scan."""
     if entry.size > max_bytes:
         return None, Problem(f"note is {entry.size:,} bytes, over the {max_bytes:,}-byte limit; skipped",
-                             entry.path, kind="size", hint="split it, or raise max-note-bytes in vault-tools.yaml")
+                             entry.path, kind=Kind.SIZE, hint="split it, or raise max-note-bytes in vault-tools.yaml")
     try:
         with open(os.path.join(root, entry.path), "rb") as handle:
             # As much as the file holds now (a buffer of max_bytes for every
@@ -160,9 +160,9 @@ def read(root: Path, entry: Entry, max_bytes: int) -> tuple[bytes | None, Proble
     except FileNotFoundError:
         return None, None
     except OSError as error:
-        return None, Problem(f"cannot read: {error.strerror or error}", entry.path, kind="io",
+        return None, Problem(f"cannot read: {error.strerror or error}", entry.path, kind=Kind.IO,
                              hint="make the note readable; nothing was changed")
     if len(data) > max_bytes:
-        return None, Problem(f"note is over the {max_bytes:,}-byte limit; skipped", entry.path, kind="size",
+        return None, Problem(f"note is over the {max_bytes:,}-byte limit; skipped", entry.path, kind=Kind.SIZE,
                              hint="split it, or raise max-note-bytes in vault-tools.yaml")
     return data, None

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
+from vault_tools.template import package_template
 
 HEADINGS = (
     "System Overview",
@@ -31,19 +32,16 @@ LIVE_LINE = re.compile(r"^\{\{live:(?P<name>[A-Za-z0-9_.-]+)\}\}[ \t]*$", re.MUL
 ONCE_LINE = re.compile(r"^\{\{(?P<name>[A-Za-z0-9_.-]+)\}\}[ \t]*$", re.MULTILINE)
 
 
+def heading_regex(number: int) -> str:
+    """A pattern for section `number`'s heading as written (icon or not):
+    `## 12. Trade-offs …` — its number and first word."""
+    return rf"##[ \t]+(?:\S+[ \t]+)?{number}\.[ \t]+{re.escape(HEADINGS[number - 1].split()[0])}"
+
+
 def heading(number: int, icons: bool) -> str:
     """`## 3. Capacity Planning ...`, with the section's icon if asked for."""
     icon = f"{ICONS[number - 1]} " if icons else ""
     return f"## {icon}{number}. {HEADINGS[number - 1]}"
-
-
-def package_template() -> Path:
-    """The starter vault shipped with the package (installed or in a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "vault-template", here.parent / "vault-template"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("the vault template is missing from this installation")
 
 
 @dataclass(frozen=True)
@@ -78,5 +76,5 @@ def _read_section(number: int, folder: Path, label: str) -> tuple[str | None, Pr
         return path.read_text(encoding="utf-8-sig"), None
     except (OSError, UnicodeDecodeError) as error:
         message = f"cannot read section template: {error.__class__.__name__}"
-        return None, Problem(message, f"{label}/{path.name}", kind="template",
+        return None, Problem(message, f"{label}/{path.name}", kind=Kind.TEMPLATE,
                              hint="the built-in template is used instead")

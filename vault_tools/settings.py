@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 
 SETTINGS_FILE = "vault-tools.yaml"
 STATE_DIR = ".vault-tools"
@@ -96,13 +96,13 @@ def _read_settings_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError,
             RecursionError) as error:  # PyYAML trips on `!!bool maybe`, `!!timestamp x`, deep nesting
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return {}, [Problem(f"cannot read settings: {first}", SETTINGS_FILE, kind="settings",
+        return {}, [Problem(f"cannot read settings: {first}", SETTINGS_FILE, kind=Kind.SETTINGS,
                             hint="defaults are used until it is fixed")]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Problem("settings must be a mapping of `key: value`", SETTINGS_FILE,
-                            kind="settings", hint="e.g. topics-folder: Topics")]
+                            kind=Kind.SETTINGS, hint="e.g. topics-folder: Topics")]
     return data, []
 
 
@@ -114,14 +114,14 @@ def _apply(values: dict[str, object], problems: list[Problem]) -> Settings:
         name = str(raw_key).replace("-", "_")
         if name not in known:
             problems.append(Problem(f"unknown setting `{raw_key}`", SETTINGS_FILE, str(raw_key),
-                                    kind="settings", hint="see the settings list in the README"))
+                                    kind=Kind.SETTINGS, hint="see the settings list in the README"))
             continue
         expected = type(getattr(defaults, name))
         converted = _convert(value, expected)
         if converted is None:
             problems.append(Problem(
                 f"setting `{raw_key}` should be {expected.__name__}, found {value!r}",
-                SETTINGS_FILE, str(raw_key), kind="settings",
+                SETTINGS_FILE, str(raw_key), kind=Kind.SETTINGS,
                 hint=f"default {getattr(defaults, name)!r} is used"))
             continue
         changes[name] = converted
@@ -164,6 +164,6 @@ def _obsidian_json(root: Path, name: str, problems: list[Problem]) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         problems.append(Problem(f"cannot read .obsidian/{name}: {error}", f".obsidian/{name}",
-                                kind="settings", hint="Obsidian rewrites it when you change that setting"))
+                                kind=Kind.SETTINGS, hint="Obsidian rewrites it when you change that setting"))
         return {}
     return data if isinstance(data, dict) else {}

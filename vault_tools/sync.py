@@ -7,26 +7,34 @@ blocks depend on them. Same code, same results.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import os
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
-from vault_tools import blocks, cache, companion, excalidraw, problems_note, scan, write
-from vault_tools.cost import PRICE_NOTE, default_prices, parse_prices
-from vault_tools.crosslinks import Crosslinks
-from vault_tools.index import TopicFacts, topic_facts
-from vault_tools.library import CATALOG_NOTE, CAPACITY, LibraryNote, aliases, library_note, load_catalog
+from vault_tools import blocks, cache, problems_note, scan, write
+from vault_tools.config import load_config
+from vault_tools.diagrams import companion
+from vault_tools.facts import TopicFacts, topic_facts
+from vault_tools.library.crosslinks import Crosslinks
+from vault_tools.library.notes import CAPACITY, LibraryNote, aliases, library_note
 from vault_tools.links import LinkStyle, Resolver
-from vault_tools.live import Context, Topic
-from vault_tools.note import OTHER, STUB, TOPIC, Note, parse
-from vault_tools.problems import Problem
+from vault_tools.note import STUB, TOPIC, Note, parse
+from vault_tools.problems import Kind, Problem
 from vault_tools.render import render
-from vault_tools.sections import load_scaffolds, package_template
-from vault_tools.settings import SETTINGS_FILE, VaultError, load_settings
+from vault_tools.settings import VaultError
+from vault_tools.topic import Context, Topic
+
+
+class Action(StrEnum):
+    """What a change does to a file."""
+
+    EXPANDED = "expanded"  # a stub became the 13 sections
+    UPDATED = "updated"  # live blocks refreshed
+    CREATED = "created"  # a note the tool makes (the problems note)
+    DRAWN = "drawn"  # a topic's drawing, made
+    REDRAWN = "redrawn"  # ... made again, while still the tool's
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class Change:
     """A note whose bytes would change; `before` is None for a new note."""
 
     path: str
-    action: str
+    action: Action
     before: bytes | None
     after: bytes
 
@@ -51,7 +59,7 @@ class SyncReport:
     def to_json(self) -> dict:
         return {
             "notes": self.notes,
-            "changes": [{"path": c.path, "action": c.action, "written": c.path in self.written}
+            "changes": [{"path": c.path, "action": str(c.action), "written": c.path in self.written}
                         for c in self.changes],
             "problems": [p.to_json() for p in self.problems],
             "retry": [p.to_json() for p in self.retry],
@@ -66,59 +74,39 @@ def sync(root: Path, *, apply: bool = True) -> SyncReport:
 
 
 class Pipeline:
-    """One vault's settings, scaffolds and index, kept between runs (so a
-    run over a few paths knows the rest of the vault)."""
+    """One vault's configuration and index, kept between runs (so a run over
+    a few paths knows the rest of the vault)."""
 
     def __init__(self, root: Path, *, resident: bool = True):
         self.root = root
         # A resident pipeline (the daemon's) keeps the whole index after a full
         # run; a one-off sync may instead stop early when nothing changed.
         self.resident = resident
-        self.by_path: dict[str, list[Problem]] = {}
+        self.problems_by_path: dict[str, list[Problem]] = {}
         self.resolver = Resolver()  # every note and its aliases, for links
         self.library: dict[str, LibraryNote] = {}
         self.facts: dict[str, TopicFacts] = {}
+        self.ledger = cache.Ledger()
         # Asked between notes: when it says stop, the run ends after the note in
         # hand and writes nothing more (the next run picks up the rest).
         self.should_stop: Callable[[], bool] = lambda: False
         # Told each path written and its bytes (the report keeps names only): the
         # watcher remembers what it wrote, to know the events of its own writes.
         self.on_written: Callable[[str, bytes], None] = lambda path, data: None
-        self._settled: dict[str, cache.Cached] = {}  # what the stamp cache will hold
-        self._stamps: dict[str, tuple[int, int, int]] = {}  # stamps of files written this run
-        self._unsettled: set[str] = set()  # files whose change is still pending
         self.reload()
 
     def reload(self) -> None:
-        """Read the settings, section scaffolds, catalog and prices again."""
-        self.settings, self.vault_problems = load_settings(self.root)
-        self.scaffolds, found = load_scaffolds(self.root, self.settings.sections_folder)
-        self.vault_problems += found
-        self.catalog, found = load_catalog(self.root, package_template())
-        self.vault_problems += found
-        self.prices, found = self._prices()
-        self.vault_problems += found
-        config = (self.settings, self.scaffolds, self.catalog.components, self.prices)
-        self.fingerprint = hashlib.sha256(f"{cache.code_fingerprint()}{config!r}".encode()).hexdigest()[:16]
+        """Read the vault's configuration again."""
+        self.config = load_config(self.root)
 
-    def _prices(self):
-        path = self.root / PRICE_NOTE
-        if path.is_file() and not path.is_symlink():
-            try:
-                table, problems = parse_prices(path.read_text(encoding="utf-8-sig"))
-                return table, [p if p.path else Problem(p.message, PRICE_NOTE, p.key, p.hint, p.kind)
-                               for p in problems]
-            except (OSError, UnicodeDecodeError) as error:
-                return default_prices(), [Problem(f"cannot read prices: {error}", PRICE_NOTE, kind="prices")]
-        return default_prices(), []
-
-    def is_config(self, rel: str) -> bool:
-        """Paths whose change means reading the vault's configuration again."""
-        return rel in (SETTINGS_FILE, CATALOG_NOTE, PRICE_NOTE) or rel.startswith(self.settings.sections_folder + "/")
+    @property
+    def settings(self):
+        return self.config.settings
 
     def context(self) -> Context:
-        return Context(self.settings, self.resolver, self.library, self.catalog, self.prices,
-                       LinkStyle(self.settings.markdown_links, self.settings.new_link_format))
+        config = self.config
+        return Context(config.settings, self.resolver, self.library, config.catalog, config.prices,
+                       LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
 
     def topic(self, rel: str) -> Topic:
         """One note as a topic in this vault's context (for `capacity`);
@@ -126,7 +114,7 @@ class Pipeline:
         entry = scan.entry(self.root, rel, self.settings) or scan.Entry(rel, 0, 0, False)
         note = self._read(entry, skim=False)  # any note the person names, tagged or not
         if note is None:
-            found = self.by_path.get(rel) or [Problem("cannot be read as a note", rel)]
+            found = self.problems_by_path.get(rel) or [Problem("cannot be read as a note", rel)]
             raise VaultError("; ".join(p.line() for p in found))
         return Topic(note, self.context())
 
@@ -135,11 +123,11 @@ class Pipeline:
     def run(self, paths: Iterable[str] | None = None, *, apply: bool = True) -> SyncReport:
         """Process `paths` (vault-relative) and what depends on them, or the
         whole vault when None."""
-        self._stamps, self._unsettled = {}, set()
+        self.ledger.start()
         if paths is None:
             return self._full(apply)
         paths = sorted(set(paths))
-        if any(self.is_config(path) for path in paths):
+        if any(self.config.is_config(path) for path in paths):
             self.reload()
             return self._full(apply)
         notes, gone = self._read_paths(paths)
@@ -150,7 +138,7 @@ class Pipeline:
         for path in gone:
             self.facts.pop(path, None)
             self.resolver.remove(path)
-            self.by_path.pop(path, None)
+            self.problems_by_path.pop(path, None)
         for note in notes.values():
             self.resolver.set(note.path, aliases(note.props))
         context = self.context()
@@ -163,31 +151,63 @@ class Pipeline:
         return self._finish(report)
 
     def _full(self, apply: bool) -> SyncReport:
+        """The recipe: list the vault, index every note, render the topics,
+        then the library notes that gather them, then the problems note."""
         listing = scan.walk(self.root, self.settings)
         if apply:
             for temp in listing.temp_files:
                 write.remove_stale_temp(self.root, temp)
-        found = None if self.resident else cache.unchanged(self.root, self.fingerprint, self._digest(listing))
+        digest = self.ledger.digest(listing, self.settings.problems_note)
+        found = None if self.resident else cache.unchanged(self.root, self.config.fingerprint, digest)
         if found is not None:  # every note as the last sync left it: its problems still stand
-            self.by_path = found
+            self.problems_by_path = found
             return self._finish(SyncReport(notes=len(listing.notes), apply=apply))
-        cached, cached_library = cache.load(self.root, self.fingerprint)
-        self.by_path, self.facts, self.library, self._settled = {}, {}, {}, {}
+        cached, cached_library = cache.load(self.root, self.config.fingerprint)
+        topics, library_notes = self._index(listing, cached)
+        library = cache.library_fingerprint(self.library, self.resolver.shared_names())
+        report = SyncReport(notes=len(listing.notes), apply=apply)
+        context = self.context()
         stamps = {entry.path: entry.stamp for entry in listing.notes}
+        for entry, hit in topics:  # read again rather than hold every topic in memory
+            if self.should_stop():
+                return report
+            drawing = stamps.get(companion.drawing_path(entry.path))
+            if hit is not None and hit.facts is not None and library == cached_library and hit.drawing == drawing:
+                self.facts[entry.path] = hit.facts  # unchanged since the last sync: nothing to render
+                self.ledger.settle(entry.path, hit)
+                continue
+            note = self._read(entry)
+            if note is not None:
+                self._render_topic(note, context, report)
+                self._settle_topic(entry, stamps)
+        self._render_library(set(self.library), context, report, library_notes)
+        report = self._finish(report)
+        if apply:
+            problems = {path: found for path, found in self.problems_by_path.items()
+                        if path != self.settings.problems_note}
+            self.ledger.save(self.root, self.config.fingerprint, library, problems, self.settings.problems_note)
+        self.ledger.forget()  # the daemon keeps running: hold only what watch runs need
+        return report
+
+    def _index(self, listing: scan.Listing, cached: dict[str, cache.Cached]
+               ) -> tuple[list[tuple[scan.Entry, cache.Cached | None]], dict[str, Note]]:
+        """First pass over every note: what links can reach, the library, and
+        which notes are topics (with what the cache knew of them)."""
+        self.problems_by_path, self.facts, self.library = {}, {}, {}
         known: dict[str, tuple[str, ...]] = {}
         topics: list[tuple[scan.Entry, cache.Cached | None]] = []
         library_notes: dict[str, Note] = {}
-        for entry in listing.notes:  # first pass: what links can reach, and the library
+        for entry in listing.notes:
             hit = cached.get(entry.path)
             if hit is not None and hit.stamp == entry.stamp:
                 known[entry.path] = hit.aliases
-                self.by_path[entry.path] = list(hit.problems)
+                self.problems_by_path[entry.path] = list(hit.problems)
                 if hit.library is not None:
                     self.library[entry.path] = hit.library
                 if hit.kind in (STUB, TOPIC):
                     topics.append((entry, hit))
                 else:
-                    self._settled[entry.path] = hit
+                    self.ledger.settle(entry.path, hit)
                 continue
             note = self._read(entry)
             if note is not None:
@@ -197,71 +217,18 @@ class Pipeline:
                 continue
             if note is not None and self._index_library(note):
                 library_notes[note.path] = note
-            self._settled[entry.path] = cache.Cached(
+            self.ledger.settle(entry.path, cache.Cached(
                 entry.stamp, note.kind if note else "unreadable", known.get(entry.path, ()),
-                tuple(self.by_path.get(entry.path, ())), self.library.get(entry.path))
+                tuple(self.problems_by_path.get(entry.path, ())), self.library.get(entry.path)))
         self.resolver = Resolver(known)
-        library = cache.library_fingerprint(self.library, self.resolver.shared_names())
-        report = SyncReport(notes=len(listing.notes), apply=apply)
-        context = self.context()
-        for entry, hit in topics:  # read again rather than hold every topic in memory
-            if self.should_stop():
-                return report
-            drawing = stamps.get(companion.drawing_path(entry.path))
-            if hit is not None and hit.facts is not None and library == cached_library and hit.drawing == drawing:
-                self.facts[entry.path] = hit.facts  # unchanged since the last sync: nothing to render
-                self._settled[entry.path] = hit
-                continue
-            note = self._read(entry)
-            if note is not None:
-                self._render_topic(note, context, report)
-                self._settle(entry, report, stamps)
-        self._render_library(set(self.library), context, report, library_notes)
-        report = self._finish(report)
-        if apply:
-            self._save_cache(library)
-        self._settled = {}  # the daemon keeps running: hold only what watch runs need
-        return report
+        return topics, library_notes
 
-    def _digest(self, listing: scan.Listing) -> str:
-        """The digest of the walked notes (the problems note aside), as `_save_cache` makes it."""
-        problems_note = self.settings.problems_note
-        return cache.listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
-                                     if path != problems_note])  # in path order, as walked
-
-    def _save_cache(self, library: str) -> None:
-        """Write the stamp cache, with the stamps of what this run wrote; only when it changed."""
-        now = time.time_ns()
-        settled = {}
-        for path, item in self._settled.items():
-            if path in self._unsettled or path == self.settings.problems_note:
-                continue
-            stamp = self._stamps.get(path, item.stamp)
-            if not cache.racy(stamp, now):  # else read again next time
-                settled[path] = item if stamp == item.stamp else dataclasses.replace(item, stamp=stamp)
-        listed = None if self._unsettled - {self.settings.problems_note} else cache.listing_digest(
-            sorted((path, *item.stamp) for path, item in settled.items()))
-        problems = {path: found for path, found in self.by_path.items() if path != self.settings.problems_note}
-        data = cache.dump(settled, self.fingerprint, library, listed, problems)
-        try:
-            if (self.root / cache.CACHE_FILE).read_bytes() == data:
-                return
-        except OSError:
-            pass
-        write.write_state(self.root, cache.CACHE_FILE, data)
-
-    def _settle(self, entry: scan.Entry, report: SyncReport, stamps: dict) -> None:
-        """Remember a rendered topic in the stamp cache if the disk now holds
-        exactly what was rendered (written, or nothing to write)."""
-        drawing = companion.drawing_path(entry.path)
-        if entry.path in self._unsettled or drawing in self._unsettled or entry.path not in self.facts:
-            return
-        self._settled[entry.path] = cache.Cached(
-            self._stamps.get(entry.path, entry.stamp), TOPIC, self.resolver.paths.get(entry.path, ()),
-            tuple(self.by_path.get(entry.path, ())), None, self.facts[entry.path],
-            self._stamps.get(drawing, stamps.get(drawing)))
-        if drawing in self._stamps:  # drawn this run: a note of ours, with nothing to index
-            self._settled[drawing] = cache.Cached(self._stamps[drawing], OTHER, (), ())
+    def _settle_topic(self, entry: scan.Entry, stamps: dict) -> None:
+        """Remember a rendered topic in the stamp cache (see `Ledger.settle_topic`)."""
+        if entry.path in self.facts:
+            self.ledger.settle_topic(entry, self.facts[entry.path], self.resolver.paths.get(entry.path, ()),
+                                     tuple(self.problems_by_path.get(entry.path, ())),
+                                     stamps.get(companion.drawing_path(entry.path)))
 
     # -- stages -------------------------------------------------------------------
 
@@ -285,14 +252,15 @@ class Pipeline:
         raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
         if raw is None:
             if record:
-                self.by_path[entry.path] = [problem] if problem else []
+                self.problems_by_path[entry.path] = [problem] if problem else []
             return None
         note, problems = parse(entry.path, raw, self.settings, skim=skim)
         if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
             note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
-                                            entry.path, kind="unsafe", hint="replace the link with the note itself")]
+                                            entry.path, kind=Kind.UNSAFE,
+                                            hint="replace the link with the note itself")]
         if record:
-            self.by_path[entry.path] = problems
+            self.problems_by_path[entry.path] = problems
         return note
 
     def _index_library(self, note: Note) -> bool:
@@ -300,7 +268,7 @@ class Pipeline:
         if entry is None:
             return False
         self.library[note.path] = entry
-        self.by_path[note.path] = self.by_path.get(note.path, []) + problems
+        self.problems_by_path[note.path] = self.problems_by_path.get(note.path, []) + problems
         return True
 
     def _library_changed(self, notes: dict[str, Note], gone: list[str]) -> bool:
@@ -314,10 +282,10 @@ class Pipeline:
         return False
 
     def _render_topic(self, note: Note, context: Context, report: SyncReport) -> None:
-        result = render(note, context, self.scaffolds)
-        self.by_path[note.path] = self.by_path.get(note.path, []) + result.problems
+        result = render(note, context, self.config.scaffolds)
+        self.problems_by_path[note.path] = self.problems_by_path.get(note.path, []) + result.problems
         if result.text is not None:
-            self._emit(Change(note.path, result.action, note.raw, note.encode(result.text)), report)
+            self._emit(Change(note.path, Action(result.action), note.raw, note.encode(result.text)), report)
         if result.topic is None:
             self.facts.pop(note.path, None)
             return
@@ -325,16 +293,15 @@ class Pipeline:
         body = text[note.span.body_start:] if note.span else text
         figures = result.topic.capacity.to_json()
         figures["monthly_cost_usd_total"] = (figures.get("monthly_cost_usd") or {}).get("total")
-        self.facts[note.path] = topic_facts(note.path, note.topic, body, context.resolver, self.library, figures)
-        if result.topic.components:
-            self._drawing(note, result.topic, report)
+        self.facts[note.path] = topic_facts(note.path, note.topic_name, body, context.resolver, self.library,
+                                            figures)
+        for rel, companion_text in result.companions.items():
+            self._companion(rel, companion_text.encode("utf-8"), report)
 
-    def _drawing(self, note: Note, topic: Topic, report: SyncReport) -> None:
-        """The topic's Excalidraw drawing, written while it is still ours."""
-        rel = companion.drawing_path(note.path)
+    def _companion(self, rel: str, after: bytes, report: SyncReport) -> None:
+        """A companion file (the topic's drawing), written while it is still ours."""
         if (self.root / rel).is_symlink():
             return  # a link is the person's, like a drawing drawn on: never ours to write
-        after = companion.stamped(excalidraw.drawing_note(topic)).encode("utf-8")
         try:
             before = scan.read_regular(self.root / rel)
         except FileNotFoundError:
@@ -342,9 +309,9 @@ class Pipeline:
         except OSError:
             return
         if before is None:
-            self._emit(Change(rel, "drawn", None, after), report)
+            self._emit(Change(rel, Action.DRAWN, None, after), report)
         elif before != after and companion.owned(before.decode("utf-8", "replace")):
-            self._emit(Change(rel, "redrawn", before, after), report)
+            self._emit(Change(rel, Action.REDRAWN, before, after), report)
 
     def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
         """Library notes whose cross-topic blocks change with these topics."""
@@ -370,10 +337,11 @@ class Pipeline:
                 continue
             text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
             problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
-            kept = [p for p in self.by_path.get(path, []) if p.kind not in blocks.PROBLEM_KINDS]  # found anew
-            self.by_path[path] = kept + problems
+            kept = [p for p in self.problems_by_path.get(path, [])
+                    if p.kind not in blocks.PROBLEM_KINDS]  # found anew
+            self.problems_by_path[path] = kept + problems
             if text != note.text:
-                self._emit(Change(path, "updated", note.raw, note.encode(text)), report)
+                self._emit(Change(path, Action.UPDATED, note.raw, note.encode(text)), report)
 
     def _reread(self, path: str) -> Note | None:
         entry = scan.entry(self.root, path, self.settings)
@@ -392,7 +360,7 @@ class Pipeline:
         (a first sync of thousands of stubs then holds no note in memory)."""
         if not report.apply:
             report.changes.append(change)
-            self._unsettled.add(change.path)
+            self.ledger.unsettle(change.path)
             return
         report.changes.append(Change(change.path, change.action, None, b""))
         refused = write.write(self.root, change.path, change.before, change.after)
@@ -400,19 +368,19 @@ class Pipeline:
             report.written.append(change.path)
             self.on_written(change.path, change.after)
             try:
-                self._stamps[change.path] = cache.stamp(os.stat(self.root / change.path))
+                self.ledger.wrote(change.path, cache.stamp(os.stat(self.root / change.path)))
             except OSError:
-                self._unsettled.add(change.path)
+                self.ledger.unsettle(change.path)
             return
-        self._unsettled.add(change.path)
-        if refused.kind == "retry":
+        self.ledger.unsettle(change.path)
+        if refused.kind == Kind.RETRY:
             report.retry.append(refused)
         else:
-            self.by_path.setdefault(change.path, []).append(refused)
+            self.problems_by_path.setdefault(change.path, []).append(refused)
 
     def problems(self) -> list[Problem]:
         """Every problem known now, in a stable order."""
-        found = self.vault_problems + [p for problems in self.by_path.values() for p in problems]
+        found = self.config.problems + [p for problems in self.problems_by_path.values() for p in problems]
         return sorted(dict.fromkeys(found), key=lambda p: (p.path or "", p.key or "", p.message))
 
 
@@ -425,7 +393,8 @@ def problems_note_change(root: Path, settings, problems: list[Problem]) -> Chang
     except FileNotFoundError:
         if not problems:
             return None
-        return Change(settings.problems_note, "created", None, problems_note.new_note(problems, settings).encode())
+        return Change(settings.problems_note, Action.CREATED, None,
+                      problems_note.new_note(problems, settings).encode())
     except OSError:
         return None
     note, _ = parse(settings.problems_note, before, settings)
@@ -433,4 +402,4 @@ def problems_note_change(root: Path, settings, problems: list[Problem]) -> Chang
         return None
     content = problems_note.content(problems, settings)
     text, _ = blocks.refresh(note.text, lambda name: content if name == problems_note.BLOCK else None, note.newline)
-    return None if text == note.text else Change(settings.problems_note, "updated", before, note.encode(text))
+    return None if text == note.text else Change(settings.problems_note, Action.UPDATED, before, note.encode(text))

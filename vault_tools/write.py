@@ -17,7 +17,7 @@ import secrets
 import stat
 from pathlib import Path, PurePosixPath
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 from vault_tools.scan import TEMP_FILE, read_regular
 
 CHANGED = "changed meanwhile"
@@ -43,7 +43,7 @@ def write(root: Path, rel: str, expected: bytes | None, data: bytes) -> Problem 
     except _Refused as refused:
         return Problem(str(refused), rel, kind=refused.kind, hint=refused.hint)
     except OSError as error:
-        return Problem(f"cannot write: {error.strerror or error}", rel, kind="io",
+        return Problem(f"cannot write: {error.strerror or error}", rel, kind=Kind.IO,
                        hint="nothing was changed; it is tried again on the next sync")
     return None
 
@@ -60,7 +60,7 @@ def write_state(root: Path, rel: str, data: bytes) -> Problem | None:
     except _Refused as refused:
         return Problem(str(refused), rel, kind=refused.kind)
     except OSError as error:
-        return Problem(f"cannot write: {error.strerror or error}", rel, kind="io")
+        return Problem(f"cannot write: {error.strerror or error}", rel, kind=Kind.IO)
     return None
 
 
@@ -71,7 +71,7 @@ def make_folder(root: Path, rel: str) -> Problem | None:
     except _Refused as refused:
         return Problem(str(refused), rel, kind=refused.kind, hint=refused.hint)
     except OSError as error:
-        return Problem(f"cannot create folder: {error.strerror or error}", rel, kind="io")
+        return Problem(f"cannot create folder: {error.strerror or error}", rel, kind=Kind.IO)
     return None
 
 
@@ -130,17 +130,17 @@ def _replace(target: Path, expected: bytes, data: bytes) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise _Refused("refused: not a regular file")
     if not info.st_mode & stat.S_IWUSR:
-        raise _Refused("read-only note; not changed", kind="read-only",
+        raise _Refused("read-only note; not changed", kind=Kind.READ_ONLY,
                        hint="make it writable to let vault-tools update it")
     temp = _write_temp(target, data, stat.S_IMODE(info.st_mode))
     try:
         if _read(target) != expected:
-            raise _Refused(CHANGED + "; not written, tried again on the next sync", kind="retry")
+            raise _Refused(CHANGED + "; not written, tried again on the next sync", kind=Kind.RETRY)
         if not _exchange(temp, target):
             os.replace(temp, target)
         elif _read(temp) != expected:  # saved after the comparison: that save is under the temp name now
             os.replace(temp, target)  # put it back
-            raise _Refused(CHANGED + "; not written, tried again on the next sync", kind="retry")
+            raise _Refused(CHANGED + "; not written, tried again on the next sync", kind=Kind.RETRY)
     finally:
         _discard(temp)
     _sync_folder(target.parent)
@@ -160,18 +160,18 @@ def _exchange(temp: Path, target: Path) -> bool:
 
 def _create(target: Path, data: bytes) -> None:
     if target.exists() or target.is_symlink():
-        raise _Refused("already exists; not overwritten", kind="exists")
+        raise _Refused("already exists; not overwritten", kind=Kind.EXISTS)
     temp = _write_temp(target, data, 0o644)
     try:
         try:
             os.link(temp, target)  # fails if the name was taken meanwhile: never overwrites
         except FileExistsError:
-            raise _Refused("already exists; not overwritten", kind="exists") from None
+            raise _Refused("already exists; not overwritten", kind=Kind.EXISTS) from None
         except OSError as error:
             if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
                 raise
             if target.exists():
-                raise _Refused("already exists; not overwritten", kind="exists") from None
+                raise _Refused("already exists; not overwritten", kind=Kind.EXISTS) from None
             os.replace(temp, target)  # a file system without hard links
     finally:
         _discard(temp)
@@ -182,7 +182,7 @@ def _current(target: Path) -> os.stat_result:
     try:
         return target.lstat()
     except FileNotFoundError:
-        raise _Refused("deleted meanwhile; not written", kind="retry") from None
+        raise _Refused("deleted meanwhile; not written", kind=Kind.RETRY) from None
 
 
 def _read(target: Path) -> bytes | None:

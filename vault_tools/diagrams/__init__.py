@@ -23,7 +23,7 @@ from vault_tools.diagrams.sequences import architecture_block, journey, read_pat
 from vault_tools.diagrams.services import services_block
 
 if TYPE_CHECKING:
-    from vault_tools.live import Topic
+    from vault_tools.topic import Topic
 
 GENERATORS: dict[str, Callable[[Topic], str]] = {
     "architecture": architecture_block,

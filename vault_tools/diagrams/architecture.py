@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from vault_tools.diagrams.mermaid import label, mermaid, slug
 
 if TYPE_CHECKING:
-    from vault_tools.library import Component
-    from vault_tools.live import Topic
+    from vault_tools.library.catalog import Component
+    from vault_tools.topic import Topic
 
 LAYERS = ("client", "edge", "service", "data", "async", "external")
 _TITLES = {"client": "Client", "edge": "Edge", "service": "Services", "data": "Data",

@@ -10,12 +10,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 from vault_tools.diagrams.architecture import architecture
 from vault_tools.diagrams.mermaid import code, er_word, ident, label, mermaid, slug
 
 if TYPE_CHECKING:
-    from vault_tools.live import Topic
+    from vault_tools.topic import Topic
 
 _HINT = "e.g. entities: {User: [id uuid pk, name text]}"
 _SQL_TYPES = {
@@ -293,7 +293,7 @@ def partitioning(entity_name: str, shown: str) -> str:
 def data_model_block(topic: Topic) -> str:
     entities, problems = read_entities(topic.props.get("entities"))
     for message in problems:
-        topic.problems.append(Problem(message, key="entities", kind="property", hint=_HINT))
+        topic.problems.append(Problem(message, key="entities", kind=Kind.PROPERTY, hint=_HINT))
     warning = ""
     if problems:
         warning = ("> [!warning] `entities` could not be read completely\n"

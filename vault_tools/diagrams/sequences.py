@@ -7,7 +7,7 @@ from vault_tools.diagrams.architecture import STORES, Architecture, Node, archit
 from vault_tools.diagrams.mermaid import label, mermaid
 
 if TYPE_CHECKING:
-    from vault_tools.live import Topic
+    from vault_tools.topic import Topic
 
 class Sequence:
     """A sequence diagram built call by call; participants in order of use."""

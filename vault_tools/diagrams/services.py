@@ -6,7 +6,7 @@ from vault_tools.diagrams.architecture import Edge, architecture, arrow, box, st
 from vault_tools.diagrams.mermaid import label, mermaid
 
 if TYPE_CHECKING:
-    from vault_tools.live import Topic
+    from vault_tools.topic import Topic
 
 _VERBS = {"cache": "cache-aside", "blob": "media", "search": "queries"}
 

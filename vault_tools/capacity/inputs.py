@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from vault_tools.problems import Problem
-from vault_tools.quantity import (
+from vault_tools.problems import Kind, Problem
+from vault_tools.capacity.quantity import (
     PER_USER_RATE, Quantity, Reading, commas, human_bytes, human_count, human_percent, human_rate,
     read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate,
     read_ratio, read_size, read_throughput, shown, significant, YEAR,
@@ -159,7 +159,7 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
         return rate.value
     if dau is None:
         r.working.problems.append(Problem(f"`{key}` is per user, but there is no `dau` (or `mau`)", key=key,
-                                          hint="e.g. dau: 100M", kind="property"))
+                                          hint="e.g. dau: 100M", kind=Kind.PROPERTY))
         return None
     per_second = rate.value * dau
     r.step(label, f"{human_count(dau)} DAU × {significant(amount)} {key} ÷ {commas(rate.per)} s "
@@ -214,6 +214,6 @@ def _cloud(r: _Reader) -> str:
     if cloud in CLOUDS:
         return cloud
     r.working.problems.append(Problem(f'Could not read `cloud`: found "{shown(value)}"', key="cloud",
-                                      hint="e.g. cloud: azure (or aws)", kind="property"))
+                                      hint="e.g. cloud: azure (or aws)", kind=Kind.PROPERTY))
     r.assume("cloud", "azure")
     return "azure"

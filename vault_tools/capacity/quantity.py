@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from vault_tools.problems import Problem
+from vault_tools.problems import Kind, Problem
 
 DAY = 86_400.0
 MONTH = 30 * DAY
@@ -107,7 +107,7 @@ def problem(key: str, value: object, example: str | None = None) -> Problem:
     """The Problem for a value that cannot be read: key, value found, example."""
     example = example or EXAMPLES.get(key, "…")
     return Problem(f'Could not read `{key}`: found "{shown(value)}"', key=key,
-                   hint=f"e.g. {key}: {example}", kind="property")
+                   hint=f"e.g. {key}: {example}", kind=Kind.PROPERTY)
 
 
 def shown(value: object) -> str:

@@ -1,5 +1,6 @@
-"""The knowledge library: trade-off, deep-dive and capacity notes, and the
-component catalog — read from the vault, where a person edits them."""
+"""The component catalog (`Catalog/Components.md`): the one list of what
+`components:` may name, each component's aliases, layer, role and the cloud
+services that play it. Capacity, cost and diagrams all ask it."""
 
 from __future__ import annotations
 
@@ -9,80 +10,9 @@ from pathlib import Path
 
 from vault_tools import frontmatter, markdown
 from vault_tools.links import slug
-from vault_tools.note import Note
-from vault_tools.problems import Problem
-
-TRADE_OFF, DEEP_DIVE, CAPACITY = "trade-off", "deep-dive", "capacity"
-_KINDS = {f"system-design/{kind}": kind for kind in (TRADE_OFF, DEEP_DIVE, CAPACITY)}
+from vault_tools.problems import Kind, Problem
 
 LAYERS = ("client", "edge", "service", "data", "async", "external")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A default for a topic's trade-off row: taken when `when` holds."""
-
-    when: str
-    choice: str
-    why: str
-
-
-@dataclass(frozen=True)
-class LibraryNote:
-    path: str
-    kind: str
-    title: str
-    aliases: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()
-    probes: tuple[str, ...] = ()
-    suggest_when: tuple[str, ...] = ()
-    choose: tuple[Choice, ...] = ()
-    has_summary: bool = False
-
-
-def aliases(props: dict) -> tuple[str, ...]:
-    """A note's `aliases` (list or string), as Obsidian reads them."""
-    value = props.get("aliases", props.get("alias"))
-    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-    return tuple(str(item).strip() for item in items if isinstance(item, (str, int, float)) and str(item).strip())
-
-
-def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
-    """The library entry of a note tagged `system-design/trade-off`,
-    `.../deep-dive` or `.../capacity`; None for any other note."""
-    tags = frontmatter.tag_set(note.props)
-    kind = next((k for tag, k in _KINDS.items() if tag in tags), None)
-    if kind is None:
-        return None, []
-    body = note.body
-    choose, problems = _choices(note)
-    return LibraryNote(
-        path=note.path, kind=kind, title=note.name, aliases=aliases(note.props),
-        options=_strings(note.props.get("options")),
-        probes=tuple(markdown.bullets(markdown.section(body, "Probing questions"))),
-        suggest_when=_strings(note.props.get("suggest-when")),
-        choose=choose, has_summary=bool(markdown.section(body, "Summary").strip()),
-    ), problems
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-    return tuple(str(item).strip() for item in items if isinstance(item, (str, int, float)) and str(item).strip())
-
-
-def _choices(note: Note) -> tuple[tuple[Choice, ...], list[Problem]]:
-    value = note.props.get("choose") or []
-    if not isinstance(value, list):
-        value = [value]
-    found, problems = [], []
-    for item in value:
-        if isinstance(item, dict) and isinstance(item.get("choice"), str):
-            found.append(Choice(str(item.get("when") or "always"), item["choice"], str(item.get("why") or "")))
-        else:
-            problems.append(Problem("a `choose` entry needs `choice:` (and usually `when:` and `why:`)",
-                                    note.path, "choose", kind="library",
-                                    hint="e.g. - {when: read-heavy, choice: Cache-aside, why: reads dominate}"))
-    return tuple(found), problems
 
 
 @dataclass(frozen=True)
@@ -136,7 +66,7 @@ def parse_catalog(text: str, path: str) -> tuple[Catalog, list[Problem]]:
             if not name:
                 continue
             if layer not in LAYERS:
-                problems.append(Problem(f"component `{name}` has layer `{layer}`", path, name, kind="library",
+                problems.append(Problem(f"component `{name}` has layer `{layer}`", path, name, kind=Kind.LIBRARY,
                                         hint=f"one of: {', '.join(LAYERS)}"))
                 layer = "service"
             def text_of(key: str) -> str:
@@ -157,5 +87,5 @@ def load_catalog(root: Path, shipped: Path) -> tuple[Catalog, list[Problem]]:
                 return parse_catalog(path.read_text(encoding="utf-8-sig"), label or CATALOG_NOTE)
             except (OSError, UnicodeDecodeError, frontmatter.FrontmatterError) as error:
                 return Catalog(), [Problem(f"cannot read the component catalog: {error}", CATALOG_NOTE,
-                                           kind="library")]
+                                           kind=Kind.LIBRARY)]
     return Catalog(), []

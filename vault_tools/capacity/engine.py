@@ -12,12 +12,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from vault_tools.capacity_inputs import Inputs, Insight, Step, read_inputs
-from vault_tools.cost import CostInputs, CostReport, PriceTable, default_prices, estimate
-from vault_tools.growth import Growth, project
+from vault_tools.capacity.inputs import Inputs, Insight, Step, read_inputs
+from vault_tools.capacity.cost import CostInputs, CostReport, estimate
+from vault_tools.capacity.prices import PriceTable, default_prices
+from vault_tools.capacity.growth import Growth, project
 from vault_tools.problems import Problem
-from vault_tools.sla import Sla, service_level
-from vault_tools.quantity import (
+from vault_tools.capacity.sla import Sla, service_level
+from vault_tools.capacity.quantity import (
     DAY, commas, human_bytes, human_count, human_percent, human_rate, significant,
 )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vault_tools.capacity_inputs import Inputs, Insight
-from vault_tools.quantity import MONTH, YEAR, human_count, human_duration, human_percent
+from vault_tools.capacity.inputs import Inputs, Insight
+from vault_tools.capacity.quantity import MONTH, YEAR, human_count, human_duration, human_percent
 
 # How a p99 budget is shared between the hops of one request.
 LATENCY_SPLIT = (

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from vault_tools.index import TopicFacts
-from vault_tools.library import CAPACITY, DEEP_DIVE, TRADE_OFF, LibraryNote
+from vault_tools.facts import TopicFacts
+from vault_tools.library.notes import CAPACITY, DEEP_DIVE, TRADE_OFF, LibraryNote
 from vault_tools.links import LinkStyle, Resolver, slug
-from vault_tools.live import cell, table
-from vault_tools.quantity import human_bytes, human_count, human_money, human_rate
+from vault_tools.generators import cell, table
+from vault_tools.capacity.quantity import human_bytes, human_count, human_money, human_rate
 
 _NONE = "—"
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from vault_tools.diagrams import LAYERS, Architecture, Node, architecture
 
 if TYPE_CHECKING:
-    from vault_tools.live import Topic
+    from vault_tools.topic import Topic
 
 SOURCE = "vault-tools"
 BOX_W, BOX_H, COLUMN_GAP, ROW_GAP, GAP = 220, 80, 140, 40, 8

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from vault_tools.quantity import (
+from vault_tools.capacity.quantity import (
     BYTES, BYTES_PER_SECOND, COUNT, INSTANCES, RATE, human, human_percent, significant,
 )
 

@@ -10,15 +10,16 @@ import re
 from dataclasses import dataclass
 
 from vault_tools import markdown
-from vault_tools.library import LibraryNote
+from vault_tools.library.notes import LibraryNote
 from vault_tools.links import Resolver
+from vault_tools.sections import heading_regex
 
 # Each pattern starts with a literal, which `re` scans for quickly; they run
 # on "\n" + body, so "\n" stands for the start of a line.
 _FENCE = re.compile(r"\n(```|~~~).*?\n\1[ \t]*(?=\n|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _LINK_TARGET = re.compile(markdown.WIKILINK.removeprefix("(?P<wl_embed>!?)"))
-_TRADE_OFF_SECTION = re.compile(r"\n##[ \t]+(?:\S+[ \t]+)?12\.[ \t]+Trade-offs")
+_TRADE_OFF_SECTION = re.compile("\n" + heading_regex(12))
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from vault_tools.capacity import CapacityReport
-from vault_tools.capacity_inputs import Insight
-from vault_tools.growth import SCALES, Limit
-from vault_tools.problems import Problem
-from vault_tools.quantity import (
+from vault_tools.capacity.engine import CapacityReport
+from vault_tools.capacity.inputs import Insight
+from vault_tools.capacity.growth import SCALES, Limit
+from vault_tools.problems import Kind, Problem
+from vault_tools.capacity.quantity import (
     INSTANCES, NONE, human, human_bytes, human_count, human_duration, human_money,
     human_percent, human_rate, significant,
 )
@@ -55,7 +55,7 @@ def _safe(text: str) -> str:
 def _problems_for(report: CapacityReport, block: str) -> list[Problem]:
     keys = _KEYS[block]
     return [p for p in report.problems
-            if (p.kind == "property" and p.key in keys) or (block == "cost" and p.kind == "prices")]
+            if (p.kind == Kind.PROPERTY and p.key in keys) or (block == "cost" and p.kind == Kind.PRICES)]
 
 
 def callouts(insights: Iterable[Insight]) -> str:
@@ -207,7 +207,7 @@ def _total(report: CapacityReport) -> str:
 def summary(report: CapacityReport) -> list[str]:
     """Section 1: a few headline figures."""
     t, s = report.traffic, report.storage
-    unread = [p for p in report.problems if p.kind == "property"]
+    unread = [p for p in report.problems if p.kind == Kind.PROPERTY]
     note = ""
     if unread:
         keys = ", ".join(dict.fromkeys(f"`{p.key}`" for p in unread))

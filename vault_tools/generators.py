@@ -1,0 +1,139 @@
+"""What goes inside generated text: live block and one-off generators.
+
+A generator is a pure function of a `Topic` — the note, its properties and
+the vault `Context` (settings, library, catalog, prices) — returning
+Markdown with `\\n` line endings. Problems it finds go to `topic.problems`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from vault_tools import diagrams
+from vault_tools.capacity import whiteboard
+from vault_tools.diagrams import companion
+from vault_tools.library import rules
+from vault_tools.library.notes import DEEP_DIVE, TRADE_OFF, LibraryNote
+from vault_tools.markdown import cell, table
+from vault_tools.problems import Kind, Problem
+from vault_tools.topic import Topic
+
+MAX_PROBES_PER_NOTE = 4
+
+# The properties shown in the overview, in this order, with their labels.
+_OVERVIEW = (
+    ("dau", "Daily active users"), ("mau", "Monthly active users"),
+    ("daily-active", "Daily active share"), ("writes", "Writes"), ("reads", "Reads"),
+    ("read-write-ratio", "Read:write"), ("write-size", "Write size"), ("read-size", "Read size"),
+    ("media-share", "Media share"), ("media-size", "Media size"), ("retention", "Retention"),
+    ("availability", "Availability"), ("latency-p99", "Latency p99"), ("growth", "Growth"),
+    ("components", "Components"), ("deep-dives", "Deep dives"), ("trade-offs", "Trade-offs"),
+)
+
+
+def overview(topic: Topic) -> str:
+    cloud = topic.cloud + ("" if "cloud" in topic.props else " (default)")
+    rows = [["Topic", cell(topic.name)], ["Cloud", cloud]]
+    rows += [[label, cell(topic.props[key])] for key, label in _OVERVIEW if topic.props.get(key) not in (None, "", [])]
+    return table(["Property", "Value"], rows)
+
+
+def deep_dives(topic: Topic) -> str:
+    picks = topic.picks("deep-dives", DEEP_DIVE)
+    if not picks:
+        return "> [!note] No deep dives yet\n> Name some in `deep-dives:` (notes in `Deep Dives/`).\n"
+    parts = []
+    for pick in picks:
+        why = f" — suggested: {pick.reason}" if pick.reason else ""
+        head = f"### {pick.note.title}\n\n{topic.link(pick.note.path, 'Full note')}{why}\n"
+        embed = topic.link(pick.note.path, anchor="Summary", embed=True) if pick.note.has_summary else ""
+        parts.append(head + (f"\n{embed}\n" if embed else ""))
+    return "\n".join(parts)
+
+
+def trade_off_table(topic: Topic) -> str:
+    rows = []
+    for pick in topic.picks("trade-offs", TRADE_OFF):
+        choice, why = _default_choice(topic, pick.note)
+        options = ", ".join(pick.note.options) or "see the note"
+        rows.append([cell(topic.link(pick.note.path)), cell(options), cell(choice), cell(why)])
+    return table(["Decision", "Options", "Choice", "Why"], rows or [["", "", "", ""]])
+
+
+def _default_choice(topic: Topic, note: LibraryNote) -> tuple[str, str]:
+    for option in note.choose:
+        ok, evidence = rules.holds(option.when, topic.signals)
+        if ok:
+            return option.choice, option.why + (f" ({evidence})" if evidence else "")
+    return "", ""
+
+
+def components(topic: Topic) -> str:
+    if not topic.components:
+        return "> [!note] No components yet\n> List them in `components:`; see [[Components]] for the names.\n"
+    first, second = ("AWS", "Azure") if topic.cloud == "aws" else ("Azure", "AWS")
+    rows = []
+    for name, component in topic.components:
+        if component is None:
+            close = topic.context.catalog.closest(name)
+            topic.problems.append(Problem(f"`{name}` is not in the component catalog", key="components",
+                                          kind=Kind.LINK, hint=f"did you mean `{close}`?" if close else
+                                          "add a row to Catalog/Components"))
+            rows.append([cell(name), "?", "—", "—", "—"])
+            continue
+        services = {"Azure": component.azure, "AWS": component.aws}
+        rows.append([cell(component.name), component.layer, cell(services[first]), cell(services[second]),
+                     cell(component.oss)])
+    return table(["Component", "Layer", first, second, "Open source"], rows)
+
+
+def probes(topic: Topic) -> str:
+    notes = [p.note for p in topic.picks("deep-dives", DEEP_DIVE) + topic.picks("trade-offs", TRADE_OFF)]
+    parts = []
+    for note in notes:
+        if note.probes:
+            questions = "\n".join(f"- {q}" for q in note.probes[:MAX_PROBES_PER_NOTE])
+            parts.append(f"**From {topic.link(note.path)}**\n\n{questions}\n")
+    if not parts:
+        return "> [!note] Probing questions appear here from the deep dives and trade-offs this topic links.\n"
+    return "\n".join(parts)
+
+
+def drawing(topic: Topic) -> str:
+    if not topic.components:
+        return "> [!note] The Excalidraw drawing appears here once `components:` lists the building blocks.\n"
+    path = companion.drawing_path(topic.note.path)
+    return (f"{topic.link(path, embed=True)}\n\n"
+            "> [!tip] Drawn from `components:` and redrawn when they change — until you draw on it; "
+            "from then on it is yours.\n")
+
+
+def _capacity_block(name: str) -> Callable[[Topic], str]:
+    def make(topic: Topic) -> str:
+        return whiteboard.render(name, topic.capacity)
+
+    return make
+
+
+Generator = Callable[[Topic], str]
+
+LIVE: dict[str, Generator] = {
+    **diagrams.GENERATORS,
+    "overview": overview,
+    "deep-dives": deep_dives,
+    "components": components,
+    "probes": probes,
+    "drawing": drawing,
+    **{name: _capacity_block(name) for name in ("summary", "sla", "capacity", "growth", "cost")},
+}
+ONCE: dict[str, Generator] = {"trade-offs": trade_off_table}
+
+
+def generator_for(topic: Topic, table: dict[str, Generator]) -> Callable[[str], str | None]:
+    """name → generated text, or None for a name this version does not know."""
+
+    def generate(name: str) -> str | None:
+        make = table.get(name)
+        return make(topic) if make else None
+
+    return generate

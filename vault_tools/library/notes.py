@@ -1,0 +1,80 @@
+"""Library notes: trade-off, deep-dive and capacity notes, read from the
+vault, where a person edits them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vault_tools import frontmatter, markdown
+from vault_tools.note import Note
+from vault_tools.problems import Kind, Problem
+
+TRADE_OFF, DEEP_DIVE, CAPACITY = "trade-off", "deep-dive", "capacity"
+_KINDS = {f"system-design/{kind}": kind for kind in (TRADE_OFF, DEEP_DIVE, CAPACITY)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A default for a topic's trade-off row: taken when `when` holds."""
+
+    when: str
+    choice: str
+    why: str
+
+
+@dataclass(frozen=True)
+class LibraryNote:
+    path: str
+    kind: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    probes: tuple[str, ...] = ()
+    suggest_when: tuple[str, ...] = ()
+    choose: tuple[Choice, ...] = ()
+    has_summary: bool = False
+
+
+def aliases(props: dict) -> tuple[str, ...]:
+    """A note's `aliases` (list or string), as Obsidian reads them."""
+    value = props.get("aliases", props.get("alias"))
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return tuple(str(item).strip() for item in items if isinstance(item, (str, int, float)) and str(item).strip())
+
+
+def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
+    """The library entry of a note tagged `system-design/trade-off`,
+    `.../deep-dive` or `.../capacity`; None for any other note."""
+    tags = frontmatter.tag_set(note.props)
+    kind = next((k for tag, k in _KINDS.items() if tag in tags), None)
+    if kind is None:
+        return None, []
+    body = note.body
+    choose, problems = _choices(note)
+    return LibraryNote(
+        path=note.path, kind=kind, title=note.name, aliases=aliases(note.props),
+        options=_strings(note.props.get("options")),
+        probes=tuple(markdown.bullets(markdown.section(body, "Probing questions"))),
+        suggest_when=_strings(note.props.get("suggest-when")),
+        choose=choose, has_summary=bool(markdown.section(body, "Summary").strip()),
+    ), problems
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return tuple(str(item).strip() for item in items if isinstance(item, (str, int, float)) and str(item).strip())
+
+
+def _choices(note: Note) -> tuple[tuple[Choice, ...], list[Problem]]:
+    value = note.props.get("choose") or []
+    if not isinstance(value, list):
+        value = [value]
+    found, problems = [], []
+    for item in value:
+        if isinstance(item, dict) and isinstance(item.get("choice"), str):
+            found.append(Choice(str(item.get("when") or "always"), item["choice"], str(item.get("why") or "")))
+        else:
+            problems.append(Problem("a `choose` entry needs `choice:` (and usually `when:` and `why:`)",
+                                    note.path, "choose", kind=Kind.LIBRARY,
+                                    hint="e.g. - {when: read-heavy, choice: Cache-aside, why: reads dominate}"))
+    return tuple(found), problems
