@@ -7,22 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import make_vault
+
 from vault_tools.cli import main
-
-
-def make_vault(root: Path, files: dict[str, str | bytes] | None = None, obsidian: bool = True) -> Path:
-    """A vault at `root` holding `files` (text is written as-is, bytes raw)."""
-    root.mkdir(parents=True, exist_ok=True)
-    if obsidian:
-        (root / ".obsidian").mkdir(exist_ok=True)
-    for rel, content in (files or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8"))
-    return root
 
 
 @pytest.fixture
@@ -67,9 +54,3 @@ def no_thread_leaks():
         thread.join(timeout=2)
     leaked = [t for t in leaked if t.is_alive()]
     assert not leaked, f"threads leaked: {leaked}"
-
-
-def stub(body: str = "Notes of my own.\n", **props: str) -> str:
-    """A stub note's text with the given properties (values as YAML text)."""
-    lines = ["---", "tags: [system-design/stub]"] + [f"{k.replace('_', '-')}: {v}" for k, v in props.items()]
-    return "\n".join(lines) + "\n---\n" + body

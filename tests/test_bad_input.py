@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import stub
+
+from helpers import stub
 
 from vault_tools.sync import sync
 

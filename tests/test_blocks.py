@@ -1,8 +1,5 @@
+from helpers import block
 from vault_tools import blocks
-
-
-def block(name: str, content: str, newline: str = "\n") -> str:
-    return blocks.render(name, content, newline)
 
 
 def test_render_then_find_round_trips():

@@ -5,8 +5,9 @@ import os
 import time
 
 import pytest
-from conftest import stub
 from test_library import LIBRARY
+
+from helpers import stub
 
 from vault_tools import sync as sync_module
 from vault_tools.cache import CACHE_FILE

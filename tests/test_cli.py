@@ -3,7 +3,8 @@
 import json
 
 import yaml
-from conftest import stub
+
+from helpers import stub
 
 from vault_tools import __version__
 

@@ -20,17 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import make_vault, stub
-from test_sync import headings_of
-from test_watch import running, wait_until
 
 import pytest
+
+from helpers import headings_of, make_vault, running, stub, wait_until
 
 from vault_tools import blocks, write
 from vault_tools.note import TOPIC, parse
 from vault_tools.sections import HEADINGS
 from vault_tools.settings import load_settings
 from vault_tools.sync import sync
+
+pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
 EDIT_SECONDS = 6.0
 

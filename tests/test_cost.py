@@ -13,9 +13,9 @@ from vault_tools.capacity.prices import PriceTable, default_prices, parse_prices
 SHIPPED = Path(__file__).resolve().parent.parent / "vault-template" / "Capacity" / "Cloud Prices.md"
 ENGINE_ITEMS = {
     "azure": {"blob-hot", "blob-cool", "blob-archive", "egress", "vm", "nosql-ru", "nosql-storage",
-              "sql-vcore", "sql-storage", "queue-unit", "queue-events"},
+              "sql-vcore", "sql-storage", "stream-unit", "stream-events", "queue-base", "queue-ops"},
     "aws": {"blob-hot", "blob-cool", "blob-archive", "egress", "vm", "nosql-wcu", "nosql-rcu",
-            "nosql-storage", "sql-vcore", "sql-storage", "queue-requests"},
+            "nosql-storage", "sql-vcore", "sql-storage", "queue-requests", "stream-shard", "stream-put"},
 }
 
 TABLE = """\
@@ -34,8 +34,10 @@ Some intro text.
 | azure | nosql-storage | GB-month | 0.25 | test | 2024-07-01 |
 | azure | sql-vcore | vCore-month | 70 | test | 2024-07-01 |
 | azure | sql-storage | GB-month | 0.1 | test | 2024-07-01 |
-| azure | queue-unit | throughput unit-month | 20 | test | 2024-07-01 |
-| azure | queue-events | million events | 0.03 | test | 2024-07-01 |
+| azure | stream-unit | throughput unit-month | 20 | test | 2024-07-01 |
+| azure | stream-events | million events | 0.03 | test | 2024-07-01 |
+| azure | queue-base | namespace-month | 10 | test | 2024-07-01 |
+| azure | queue-ops | million operations | 0.8 | test | 2024-07-01 |
 | aws | nosql-wcu | WCU-month | 0.5 | test | 2024-07-01 |
 | aws | nosql-rcu | RCU-month | 0.1 | test | 2024-07-01 |
 | aws | queue-requests | million requests | 0.4 | test | 2024-07-01 |
@@ -178,10 +180,18 @@ class TestLines:
         keys = {l.key for l in estimate(replace(NOTHING, cache_bytes=1e9, components=("cdn",)), PRICES).lines}
         assert "cache" not in keys
 
-    def test_event_hubs_queue(self):
-        inputs = replace(NOTHING, components=("queue",), writes=1000, peak_writes=2500)
+    def test_a_stream_is_priced_as_event_hubs(self):
+        inputs = replace(NOTHING, components=("stream",), writes=1000, peak_writes=2500)
         # 3 throughput units; 2.592B events
-        assert line(inputs, "queue").usd == pytest.approx(3 * 20 + 2_592 * 0.03)
+        assert line(inputs, "stream").usd == pytest.approx(3 * 20 + 2_592 * 0.03)
+        assert line(inputs, "stream").label == "Event Hubs"
+
+    @pytest.mark.parametrize("role", ["queue", "pubsub"])
+    def test_a_queue_is_priced_as_service_bus_not_event_hubs(self, role):
+        inputs = replace(NOTHING, components=(role,), writes=1000, peak_writes=2500)
+        # one namespace; 2.592B messages × 3 operations
+        assert line(inputs, "queue").usd == pytest.approx(10 + 2_592 * 3 * 0.8)
+        assert line(inputs, "queue").label == "Service Bus"
 
     def test_sqs_queue(self):
         inputs = replace(NOTHING, cloud="aws", components=("queue",), writes=100, peak_writes=200)
@@ -225,3 +235,36 @@ class TestMissingPrices:
     def test_aws_is_priced_from_its_own_rows(self):
         result = build_report({"cloud": "aws", "writes": "1/s"}, "T", PRICES)
         assert next(l for l in result.cost.lines if l.key == "compute").usd == pytest.approx(2 * 140)
+
+
+class TestComponentsAreReadThroughTheCatalog:
+    """The catalog is the one list of component names: capacity and cost ask it."""
+
+    def cost_lines(self, tmp_path, components, cloud="azure"):
+        from vault_tools.library.catalog import load_catalog
+        from vault_tools.note import STUB, Note
+        from vault_tools.settings import Settings
+        from vault_tools.template import package_template
+        from vault_tools.topic import Context, Topic
+
+        catalog, problems = load_catalog(tmp_path, package_template())
+        assert problems == []
+        props = {"dau": "10M", "writes": "1/user/day", "read-write-ratio": "10:1", "components": components}
+        note = Note("Topics/T.md", b"", "", False, "\n", None, props, STUB)
+        topic = Topic(note, Context(Settings(cloud=cloud), catalog=catalog, prices=default_prices()))
+        return {line.key: line for line in topic.capacity.cost.lines}
+
+    def test_valkey_is_priced_as_a_cache(self, tmp_path):
+        assert "cache" in self.cost_lines(tmp_path, ["valkey"])
+        assert "cache" not in self.cost_lines(tmp_path, ["cdn"])
+
+    def test_a_document_db_is_priced_as_nosql(self, tmp_path):
+        assert self.cost_lines(tmp_path, ["document db"])["database"].label == "Cosmos DB throughput"
+
+    @pytest.mark.parametrize("name, key", [("stream", "stream"), ("message queue", "queue"), ("sqs", "queue")])
+    def test_streams_and_queues_get_a_messaging_cost(self, tmp_path, name, key):
+        assert self.cost_lines(tmp_path, [name])[key].usd > 0
+
+    def test_kafka_is_priced_as_the_stream_it_is_drawn_as(self, tmp_path):
+        assert self.cost_lines(tmp_path, ["kafka"])["stream"].label == "Event Hubs"
+        assert self.cost_lines(tmp_path, ["kafka"], cloud="aws")["stream"].label == "Kinesis Data Streams"

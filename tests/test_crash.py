@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 
-from conftest import make_vault, stub
+
+from helpers import make_vault, stub
 
 from vault_tools.sync import sync
 

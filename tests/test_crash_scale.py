@@ -23,11 +23,15 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import stub
+
+import pytest
+from helpers import stub
 
 from vault_tools.create import init_vault
 from vault_tools.scan import TEMP_FILE
 from vault_tools.sync import sync
+
+pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
 STUBS = 1000
 KILLS = 50

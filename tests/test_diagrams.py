@@ -13,6 +13,7 @@ import re
 import pytest
 
 from vault_tools import diagrams
+import excalidraw_check
 from vault_tools.diagrams import excalidraw
 from vault_tools import generators as live
 from vault_tools.library.catalog import Catalog, Component
@@ -321,10 +322,10 @@ def test_hostile_entities_keep_sql_and_json_to_safe_identifiers():
 def test_drawings_are_valid_excalidraw(components):
     topic = make_topic({"components": components})
     scene = excalidraw.drawing(topic)
-    assert excalidraw.validate(scene) == []
+    assert excalidraw_check.validate(scene) == []
     note = excalidraw.drawing_note(topic)
-    assert excalidraw.check_note(note) == []
-    assert excalidraw.scene_of(note) == scene
+    assert excalidraw_check.check_note(note) == []
+    assert excalidraw_check.scene_of(note) == scene
 
 
 def test_drawing_layout_binds_labels_and_arrows_to_boxes():
@@ -360,7 +361,7 @@ def test_drawing_note_has_the_plugin_layout():
 @pytest.mark.parametrize("index", range(len(HOSTILE) + 1))
 def test_hostile_drawings_are_valid(index):
     note = excalidraw.drawing_note(hostile_topics()[index])
-    assert excalidraw.check_note(note) == []
+    assert excalidraw_check.check_note(note) == []
     hidden = note.split("%%\n## Drawing\n", 1)[1]
     assert hidden.count("%%") == 1 and hidden.count("```") == 2
 
@@ -368,7 +369,7 @@ def test_hostile_drawings_are_valid(index):
 def broken(change) -> list[str]:
     scene = excalidraw.drawing(make_topic({"components": ["gateway", "app", "cache"]}))
     change(scene["elements"])
-    return excalidraw.validate(scene)
+    return excalidraw_check.validate(scene)
 
 
 def first(elements, kind):
@@ -397,4 +398,4 @@ def test_check_note_catches_a_text_element_missing_from_the_section():
     note = excalidraw.drawing_note(make_topic({"components": ["app"]}))
     mangled = re.sub(r"\nShop \^\w{8}\n\n", "\n", note)
     assert mangled != note
-    assert excalidraw.check_note(mangled) == ["`## Text Elements` does not list exactly the scene's text elements"]
+    assert excalidraw_check.check_note(mangled) == ["`## Text Elements` does not list exactly the scene's text elements"]

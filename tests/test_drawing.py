@@ -3,9 +3,10 @@
 import json
 import re
 
-from conftest import stub
 
-from vault_tools.diagrams.excalidraw import validate
+from excalidraw_check import validate
+from helpers import stub
+
 from vault_tools.sync import sync
 
 

@@ -9,10 +9,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from conftest import make_vault, stub
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_properties import outside_blocks
+
+from helpers import links, make_vault, outside_blocks, stub
 
 from vault_tools import blocks, frontmatter, markdown
 from vault_tools.capacity import quantity
@@ -141,7 +141,7 @@ def test_parse_keeps_every_byte_or_gives_problems(raw):
     if note.span is not None:
         head = note.text[:note.span.yaml_start] + note.yaml_text + note.text[note.span.yaml_end:note.span.body_start]
         assert head + note.body == note.text
-    assert shows(note.props) and isinstance(note.topic, str)
+    assert shows(note.props) and isinstance(note.topic_name, str)
 
 
 TAG_FORMS = ["tags: [{t}]", "tags: {t}", "tags: '#{t}'", "tags:{nl}  - other{nl}  - {t}", "tag: [x, {t}]",
@@ -353,7 +353,7 @@ def wikilink_tokens(text: str) -> list[dict]:
 @FUZZ
 @given(text=markdown_text() | st.text(max_size=200), heading=st.text(max_size=10))
 def test_markdown_readers_never_raise_and_find_only_written_links(text, heading):
-    found = markdown.links(text)
+    found = links(text)
     assert all(isinstance(link, Link) for link in found)
     for token in wikilink_tokens(text):
         assert token["raw"] in text, "a wikilink is text the person wrote"
@@ -410,7 +410,7 @@ def links_in_and_out_of_code(draw) -> tuple[str, list[Link]]:
 @example(case=("`[[a]]` [[b]]\n", [Link("b")]))
 def test_links_inside_code_do_not_count(case):
     text, expected = case
-    assert markdown.links(text) == expected
+    assert links(text) == expected
     in_tables = [link for table in markdown.tables(text) for row in table for cell in row.values()
                  for link in cell.links]
     assert all(link in expected for link in in_tables)
@@ -429,7 +429,7 @@ def test_written_links_read_back_to_the_note(notes, source, markdown_links, form
     style = LinkStyle(markdown_links, format_)
     for path in notes:
         written = style.link(path, source, resolver, text=safe_file_name(text))
-        found = markdown.links(written)
+        found = links(written)
         assert len(found) == 1, written
         shadowed = "/" not in path and f"{posixpath.dirname(source)}/{path}".lower() in map(str.lower, notes)
         if not shadowed:  # `[[Name]]` for a root note is read as the linking note's neighbour first

@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_vault, stub
 from test_bad_input import BAD_NOTES
-from test_sync import headings_of
-from test_watch import DEBOUNCE, expanded, running, wait_until
+
+from helpers import DEBOUNCE, expanded, headings_of, make_vault, running, stub, tree_snapshot, wait_until
 
 from vault_tools import blocks, markdown
 from vault_tools.diagrams import companion
@@ -29,6 +28,8 @@ from vault_tools.note import parse
 from vault_tools.sections import HEADINGS
 from vault_tools.settings import load_settings
 from vault_tools.sync import sync
+
+pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
 ROOT_USER = os.geteuid() == 0  # root reads a file whatever its mode
 DEPTH = 100
@@ -55,20 +56,7 @@ def many_links() -> str:
     return "".join(lines)
 
 
-def snapshot(folder: Path) -> dict:
-    """Every entry under `folder`: kind, bytes (files), link target, mtime."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        info = path.lstat()
-        rel = path.relative_to(folder).as_posix()
-        if stat.S_ISLNK(info.st_mode):
-            found[rel] = ("link", os.readlink(path), info.st_mtime_ns)
-        elif stat.S_ISDIR(info.st_mode):
-            found[rel] = ("dir", None, info.st_mtime_ns)
-        else:
-            found[rel] = ("file", path.read_bytes(), info.st_mtime_ns)
-    found["."] = ("dir", None, folder.stat().st_mtime_ns)
-    return found
+
 
 
 def make_outside(base: Path) -> Path:
@@ -253,13 +241,13 @@ def check_problems(corpus: Corpus, report) -> None:
 def test_a_hostile_vault_syncs_and_nothing_outside_is_touched(tmp_path):
     outside = make_outside(tmp_path)
     corpus = build(tmp_path, outside)
-    before, quiet = snapshot(outside), corpus.state()
+    before, quiet = tree_snapshot(outside), corpus.state()
 
     report = within(60, corpus.fifos, lambda: sync(corpus.root))
     check_expanded(corpus)
     check_problems(corpus, report)
     assert corpus.state() == quiet  # the FIFOs still FIFOs, the links as they were, `y.md` an empty folder
-    assert snapshot(outside) == before
+    assert tree_snapshot(outside) == before
     deep = next(rel for rel in corpus.good if rel.endswith("bottom.md"))
     assert deep.count("/") == DEPTH and "At the bottom of 100 folders." in (corpus.root / deep).read_text()
     big = (corpus.root / "Big/hundred thousand lines.md").read_text()
@@ -285,14 +273,14 @@ def test_a_hostile_vault_syncs_and_nothing_outside_is_touched(tmp_path):
         release(corpus.fifos)
     assert written == ["Topics/late.md"]
     assert corpus.state() == quiet
-    assert snapshot(outside) == before
+    assert tree_snapshot(outside) == before
 
 
 @pytest.mark.parametrize("poll", [None, 0.3], ids=["inotify", "polling"])
 def test_the_daemon_processes_a_hostile_vault_and_stays_alive(tmp_path, poll):
     outside = make_outside(tmp_path)
     corpus = build(tmp_path, outside)
-    before, quiet = snapshot(outside), corpus.state()
+    before, quiet = tree_snapshot(outside), corpus.state()
     try:
         with running(corpus.root, poll=poll) as written:
             assert wait_until(lambda: "vault-tools Problems.md" in written, timeout=40), "no catch-up sync"
@@ -315,7 +303,7 @@ def test_the_daemon_processes_a_hostile_vault_and_stays_alive(tmp_path, poll):
     assert written.count("Later/good.md") == 1
     assert len([p for p in written if p in corpus.good]) == len(corpus.good)  # each once
     assert corpus.state() == quiet
-    assert snapshot(outside) == before
+    assert tree_snapshot(outside) == before
 
 
 def test_polling_does_not_follow_a_link_to_the_vault_root(vault):

@@ -2,7 +2,8 @@
 
 import re
 
-from conftest import stub
+
+from helpers import stub
 
 from vault_tools import blocks
 from vault_tools.links import LinkStyle, Resolver
@@ -27,7 +28,7 @@ LIBRARY = {
         "---\ntags: [system-design/capacity]\n---\nAll topics.\n\n"
         "%% vault-tools:begin capacity-table %%\n%% vault-tools:end capacity-table %%\n"),
     "Capacity/QPS.md": (
-        "---\ntags: [system-design/capacity]\n---\nQPS.\n\n## Across topics\n\n"
+        "---\ntags: [system-design/capacity]\nfigures: qps\n---\nQPS.\n\n## Across topics\n\n"
         "%% vault-tools:begin figures %%\n%% vault-tools:end figures %%\n"),
     "Catalog/Components.md": (
         "---\ntags: [system-design/catalog]\n---\n| Component | Aliases | Layer | Azure | AWS | Open source | Notes |\n"
@@ -180,3 +181,22 @@ def test_an_emptied_library_block_is_refilled_by_a_watch_run(vault):
     path.write_text(re.sub(r"(begin used-by hash=\w+ %%\n).*?(%% vault-tools:end)", r"\1\2", full, flags=re.S))
     assert pipeline.run(["Deep Dives/Caching and Invalidation.md"]).written == ["Deep Dives/Caching and Invalidation.md"]
     assert path.read_text() == full
+
+
+def test_a_capacity_note_says_which_figures_it_shows_so_a_rename_keeps_its_block(vault):
+    qps = "---\ntags: [system-design/capacity]\nfigures: qps\n---\n%% vault-tools:begin figures %%\n%% vault-tools:end figures %%\n"
+    root = vault({"Topics/T.md": stub(dau="1M", writes="1/user/day"), "Capacity/Requests per second.md": qps,
+                  "Capacity/Untitled.md": qps.replace("figures: qps\n", "")})
+    sync(root)
+    renamed = (root / "Capacity/Requests per second.md").read_text()
+    assert "| Topic | Writes/s avg | Writes/s peak | Reads/s avg | Reads/s peak |" in renamed
+    assert "[[T]] | 11.6 |" in renamed
+    assert "Say which figures this note shows: `figures:`" in (root / "Capacity/Untitled.md").read_text()
+
+
+def test_rule_evidence_is_a_readable_number():
+    from vault_tools.library import rules
+    signals = rules.Signals(frozenset(), "", {"storage_bytes_total": 5.53e16, "peak_writes_per_second": 12_345.0})
+    assert rules.holds("storage > 1 PB", signals) == (True, "storage ≈ 55,300T")
+    assert rules.holds("peak-write-qps >= 10K", signals) == (True, "peak-write-qps ≈ 12.3K")
+    assert rules.holds("peak-write-qps >= 10 lots", signals) == (False, "")

@@ -25,9 +25,12 @@ import pytest
 import yaml
 from test_diagrams import HOSTILE, blocks, hostile_topics
 
+import excalidraw_check
 from vault_tools.diagrams import excalidraw
 from vault_tools.create import init_vault
 from vault_tools.sync import Pipeline, sync
+
+pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
 HERE = Path(__file__).parent
 RENDERER = HERE / "mermaid"
@@ -143,7 +146,7 @@ def test_drawings_of_every_topic_are_valid_excalidraw(rendered):
     topics = [pipeline.topic(path) for path in ("Topics/URL Shortener.md", "Topics/News Feed.md",
                                                 "Topics/Hostile.md")]
     for topic in topics + hostile_topics():
-        assert excalidraw.check_note(excalidraw.drawing_note(topic)) == [], topic.name
+        assert excalidraw_check.check_note(excalidraw.drawing_note(topic)) == [], topic.name
     written = sorted(rendered["root"].rglob("*.excalidraw.md"))  # as sync wrote them into the vault
     for path in written:
-        assert excalidraw.check_note(path.read_text(encoding="utf-8")) == [], path.name
+        assert excalidraw_check.check_note(path.read_text(encoding="utf-8")) == [], path.name

@@ -19,8 +19,8 @@ def test_snake_case_keys_are_accepted():
 
 
 def test_topic_defaults_to_the_file_name_and_is_one_line():
-    assert parse("Topics/Chat App.md", b"---\ntags: [x]\n---\n", SETTINGS)[0].topic == "Chat App"
-    assert parse("a.md", b'---\ntopic: "A\\nB"\n---\n', SETTINGS)[0].topic == "A B"
+    assert parse("Topics/Chat App.md", b"---\ntags: [x]\n---\n", SETTINGS)[0].topic_name == "Chat App"
+    assert parse("a.md", b'---\ntopic: "A\\nB"\n---\n', SETTINGS)[0].topic_name == "A B"
 
 
 def test_bom_and_crlf_are_remembered():

@@ -4,22 +4,13 @@ any number of syncs leaves every byte outside live blocks unchanged."""
 import tempfile
 from pathlib import Path
 
-from conftest import make_vault, stub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import make_vault, outside_blocks, stub
+
 from vault_tools import blocks, frontmatter
 from vault_tools.sync import sync
-
-
-def outside_blocks(text: str) -> str:
-    """The text with every live block (markers included) replaced by its name."""
-    found, _ = blocks.find(text)
-    pieces, position = [], 0
-    for block in found:
-        pieces += [text[position:block.start], f"<{block.name}>"]
-        position = block.end
-    return "".join(pieces) + text[position:]
 
 
 def line_starts_outside_blocks(text: str) -> list[int]:

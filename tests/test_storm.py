@@ -21,11 +21,15 @@ import time
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
-from conftest import stub
+
+import pytest
+from helpers import stamp_snapshot, stub, wait_until
 
 from vault_tools.create import init_vault
 from vault_tools.scan import TEMP_FILE
 from vault_tools.watch import Watcher
+
+pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
 DEBOUNCE = 0.3
 WAVES = 10  # the storm comes in waves, each shorter than the quiet period
@@ -410,14 +414,6 @@ def notes(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*.md") if ".vault-tools" not in p.parts}
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
-    found = {}
-    for path in root.rglob("*"):
-        info = path.lstat()
-        found[path.relative_to(root).as_posix()] = (info.st_mtime_ns, info.st_size, info.st_ino)
-    return found
-
-
 def strays(root: Path) -> list[str]:
     """Temp files (ours or an editor's) and anything else that is no note."""
     found = []
@@ -478,9 +474,9 @@ def test_a_storm_of_file_events(tmp_path):
         assert idle2 <= IDLE_GROWTH * idle1, f"idle RSS grew from {idle1:.0f} to {idle2:.0f} MB across a storm"
 
         # Quiet: nothing in the vault changes, the daemon writes nothing and idles.
-        before, lines, cpu = snapshot(root), len(daemon.log()), daemon.cpu()
+        before, lines, cpu = stamp_snapshot(root), len(daemon.log()), daemon.cpu()
         time.sleep(QUIET_SECONDS)
-        assert snapshot(root) == before
+        assert stamp_snapshot(root) == before
         assert daemon.log()[lines:] == []
         assert daemon.cpu() - cpu < 0.1 * QUIET_SECONDS, "the daemon is busy with nothing to do"
     finally:
@@ -527,13 +523,6 @@ def watching(root: Path):
         assert not thread.is_alive()
 
 
-def wait_until(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_the_daemons_own_writes_are_not_processed_again(tmp_path):
     """Each of the daemon's writes comes back as an event; it is recognised by
     its hash and costs no second render (under a storm that is half the work)."""
@@ -565,7 +554,7 @@ def test_an_edit_read_by_a_full_sync_then_undone_is_followed(tmp_path):
         assert f"| [[A]] {PREFILLED}" in read(trade_off)
         (root / "vault-tools.yaml").write_text(f"debounce-seconds: {DEBOUNCE}\n")  # a full sync is due first
         (root / "Topics/A.md").write_text(ours.decode().replace(PREFILLED, MY_CHOICE))
-        assert wait_until(lambda: f"| [[A]] {MY_CHOICE}" in read(trade_off))
+        assert wait_until(lambda: f"| [[A]] {MY_CHOICE}" in read(trade_off), timeout=30)
         time.sleep(DEBOUNCE * 3)
         (root / "Topics/A.md").write_bytes(ours)
         assert wait_until(lambda: f"| [[A]] {PREFILLED}" in read(trade_off), timeout=DEBOUNCE * 10)

@@ -5,29 +5,14 @@ import re
 
 import mistune
 import pytest
-from conftest import stub
 
-from test_properties import outside_blocks
+
+from helpers import file_snapshot, headings_of, outside_blocks, stub
 
 from vault_tools import blocks, frontmatter
 from vault_tools import sync as sync_module
 from vault_tools.sections import HEADINGS
 from vault_tools.sync import sync
-
-
-def headings_of(text: str) -> list[str]:
-    """Level-2 headings of the body, as a Markdown parser sees them."""
-    tokens = mistune.create_markdown(renderer=None)(text[frontmatter.split(text).body_start:])
-    found = []
-    for token in tokens:
-        if token["type"] == "heading" and token["attrs"]["level"] == 2:
-            found.append("".join(child.get("raw", "") for child in token["children"]))
-    return found
-
-
-def snapshot(root):
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
 def test_stub_becomes_the_13_sections_in_order(vault):
@@ -51,10 +36,10 @@ def test_frontmatter_and_body_are_kept_verbatim(vault):
 def test_second_sync_writes_nothing(vault):
     root = vault({"Topics/a.md": stub(dau="1M"), "Topics/b.md": stub(), "notes.md": "# mine\n"})
     sync(root)
-    before = snapshot(root)
+    before = file_snapshot(root)
     report = sync(root)
     assert report.changes == [] and report.written == []
-    assert snapshot(root) == before
+    assert file_snapshot(root) == before
 
 
 def test_changed_property_rerenders_the_live_block_only(vault):

@@ -52,19 +52,6 @@ def _walk(items: list[dict]):
         yield from _walk(token.get("children") or [])
 
 
-def links(text: str) -> list[Link]:
-    """Every wikilink, embed and internal Markdown link, in order."""
-    found: list[Link] = []
-    for token in _walk(tokens(text)):
-        if token["type"] == "wikilink":
-            found.append(token["attrs"]["link"])
-        elif token["type"] in ("link", "image"):
-            link = markdown_link(token["attrs"].get("url", ""), token["type"] == "image")
-            if link:
-                found.append(link)
-    return found
-
-
 def markdown_link(url: str, embed: bool = False) -> Link | None:
     """`Deep%20Dives/Rate%20Limiting.md#Summary` → Link; external URLs → None."""
     if not url or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):

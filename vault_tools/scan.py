@@ -35,7 +35,6 @@ class Entry(NamedTuple):
 class Listing:
     notes: list[Entry]
     temp_files: list[str]  # our own temp files, left by an interrupted write
-    linked_folders: list[str]  # symlinked folders, not followed
 
 
 def walk(root: Path, settings: Settings) -> Listing:
@@ -43,7 +42,6 @@ def walk(root: Path, settings: Settings) -> Listing:
     `.trash`, `.git`, ...), ignored paths and symlinked folders are skipped."""
     notes: list[Entry] = []
     temps: list[str] = []
-    linked: list[str] = []
     ignore = settings.ignore
     stack = [""]
     while stack:
@@ -66,9 +64,7 @@ def walk(root: Path, settings: Settings) -> Listing:
                 if item.is_dir(follow_symlinks=False):
                     stack.append(rel)
                 elif item.is_symlink():
-                    if item.is_dir():
-                        linked.append(rel)
-                    elif name.endswith(".md") and item.is_file():
+                    if name.endswith(".md") and item.is_file():  # a linked folder is not followed
                         info = item.stat()
                         notes.append(Entry(rel, info.st_size, info.st_mtime_ns, True, info.st_ino))
                 elif name.endswith(".md"):
@@ -78,7 +74,7 @@ def walk(root: Path, settings: Settings) -> Listing:
             except OSError:
                 continue  # a broken link or a file gone meanwhile
     notes.sort()  # by path: the first field, and paths are unique
-    return Listing(notes, sorted(temps), sorted(linked))
+    return Listing(notes, sorted(temps))
 
 
 def included(rel: str, settings: Settings) -> bool:

@@ -81,7 +81,9 @@ class Topic:
         props = self.props
         if "cloud" not in props and self.context.settings.cloud != Settings.cloud:
             props = {**props, "cloud": self.context.settings.cloud}  # the vault's default cloud
-        return build_report(props, self.name, self.context.prices)
+        catalog = self.context.catalog
+        roles = catalog.roles(self.prop_list("components")) if catalog.components else None
+        return build_report(props, self.name, self.context.prices, roles)
 
     @cached_property
     def components(self) -> list[tuple[str, Component | None]]:

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from vault_tools.capacity.inputs import HOT_DAYS
 from vault_tools.capacity.prices import PRICE_NOTE, Price, PriceTable
 from vault_tools.problems import Kind, Problem
 from vault_tools.capacity.quantity import (
@@ -18,7 +19,6 @@ from vault_tools.capacity.quantity import (
 )
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
-HOT_DAYS = 30
 COOL_DAYS = 365
 
 
@@ -233,27 +233,52 @@ def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
     return _line("database", "SQL database compute", vcores, text, price, "sql-vcore", "vCore-month")
 
 
+MESSAGING = ("stream", "queue", "pubsub")  # roles that carry one message per write
+
+
 def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
-    if "queue" not in inputs.components:
+    """One message per write through the topic's stream (Event Hubs / Kinesis)
+    or, without one, its queue or pub/sub (Service Bus / SQS)."""
+    role = next((r for r in MESSAGING if r in inputs.components), None)
+    if role is None:
         return []
+    key = "stream" if role == "stream" else "queue"
     if inputs.writes is None:
-        return [CostLine("queue", "Message queue", None, "writes unknown")]
+        return [CostLine(key, "Event stream" if key == "stream" else "Message queue", None, "writes unknown")]
     messages = inputs.writes * MONTH
+    if key == "stream":
+        return [_stream_line(inputs, price, messages)]
     if inputs.cloud == "aws":
         text = f"{human_count(messages)} messages × 3 requests (send, receive, delete) ÷ 1M"
-        return [_line("queue", "SQS requests", messages * 3 / 1e6, text,
-                      price, "queue-requests", "million requests")]
+        return [_line(key, "SQS requests", messages * 3 / 1e6, text, price, "queue-requests", "million requests")]
+    base, ops = price("queue-base", "namespace-month"), price("queue-ops", "million operations")
+    operations = messages * 3  # send, receive, complete
+    text = f"1 namespace + {human_count(operations)} operations (send, receive, complete)"
+    if base is None or ops is None:
+        return [CostLine(key, "Service Bus", None, text + " × (no price)")]
+    formula = f"${base.usd:g} base + {human_count(operations)} operations × ${ops.usd:g}/million"
+    return [CostLine(key, "Service Bus", base.usd + operations / 1e6 * ops.usd, formula, (base, ops))]
+
+
+def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLine:
+    """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s at peak;
+    Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
     peak = inputs.peak_writes or 0.0
     units = max(1, math.ceil(peak / 1_000), math.ceil(peak * inputs.write_size / 1e6))
-    unit_price = price("queue-unit", "throughput unit-month")
-    event_price = price("queue-events", "million events")
-    text = f"{units} throughput units + {human_count(messages)} events"
+    if inputs.cloud == "aws":
+        unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")
+        label, unit, events = "Kinesis Data Streams", "shards", messages * math.ceil(inputs.write_size / 25e3)
+    else:
+        unit_price, event_price = price("stream-unit", "throughput unit-month"), price("stream-events",
+                                                                                       "million events")
+        label, unit, events = "Event Hubs", "TU", messages
+    text = f"{units} {unit} + {human_count(events)} events"
     if unit_price is None or event_price is None:
-        return [CostLine("queue", "Event Hubs", None, text + " × (no price)")]
-    usd = units * unit_price.usd + messages / 1e6 * event_price.usd
-    formula = (f"{human_rate(peak)} peak ÷ 1K events/s = {units} TU × ${unit_price.usd:g} + "
-               f"{human_count(messages)} events × ${event_price.usd:g}/million")
-    return [CostLine("queue", "Event Hubs", usd, formula, (unit_price, event_price))]
+        return CostLine("stream", label, None, text + " × (no price)")
+    usd = units * unit_price.usd + events / 1e6 * event_price.usd
+    formula = (f"{human_rate(peak)} peak ÷ 1K events/s = {units} {unit} × ${unit_price.usd:g} + "
+               f"{human_count(events)} events × ${event_price.usd:g}/million")
+    return CostLine("stream", label, usd, formula, (unit_price, event_price))
 
 
 def _assumptions(inputs: CostInputs) -> list[str]:
@@ -272,10 +297,14 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      "at least 2 vCores; read replicas and HA standby not included")
     if inputs.cache_bytes and _wants(inputs, "cache", default=True):
         notes.append("cache = cheapest node size that holds the cache bytes, each shard a primary + replica")
-    if "queue" in inputs.components:
+    if "stream" in inputs.components:
+        notes.append("one event per write; " + (
+            "Kinesis provisioned, 1 shard per 1,000 records/s or 1 MB/s at peak" if inputs.cloud == "aws" else
+            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s of write-size at peak")
+            + "; media does not pass through the stream")
+    elif any(role in inputs.components for role in MESSAGING):
         notes.append("one queue message per write; " + (
             "SQS 3 requests per message" if inputs.cloud == "aws" else
-            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s of write-size at peak; "
-            "media does not pass through the queue"))
+            "Service Bus Standard, 3 operations per message (send, receive, complete)"))
     return notes
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from vault_tools.capacity.inputs import Inputs, Insight, Step, read_inputs
+from vault_tools.capacity.inputs import HOT_DAYS, Inputs, Insight, Step, read_inputs
 from vault_tools.capacity.cost import CostInputs, CostReport, estimate
 from vault_tools.capacity.prices import PriceTable, default_prices
 from vault_tools.capacity.growth import Growth, project
@@ -24,7 +24,6 @@ from vault_tools.capacity.quantity import (
 
 HEADROOM = 0.7  # run app instances at 70% of what one serves at peak
 MIN_INSTANCES = 2  # one can fail or be deployed while the other serves
-HOT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -127,15 +126,17 @@ class CapacityReport:
         }
 
 
-def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None) -> CapacityReport:
+def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None,
+                 roles: tuple[str, ...] | None = None) -> CapacityReport:
     """Work out the capacity, SLA, growth and monthly cost of one topic.
 
     `props` has kebab-case keys as the YAML loader gave them. Never raises
     on a property value: unreadable ones become Problems (path None) and
     their figures unknown or defaulted, and every default is an assumption.
-    `prices` None means the price table shipped with the package.
+    `prices` None means the price table shipped with the package; `roles`
+    are what the components do, from the catalog (see `read_inputs`).
     """
-    inputs, working = read_inputs(props)
+    inputs, working = read_inputs(props, roles)
     steps = list(working.steps)
     traffic = _traffic(inputs, steps)
     storage = _storage(inputs, traffic, steps)

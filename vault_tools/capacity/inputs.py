@@ -14,13 +14,7 @@ from vault_tools.capacity.quantity import (
 )
 
 CLOUDS = ("azure", "aws")
-# Component names that mean the same building block.
-_ALIASES = {
-    "nosql": "nosql", "cosmos": "nosql", "cosmos-db": "nosql", "cosmosdb": "nosql", "dynamodb": "nosql",
-    "cassandra": "nosql", "mongodb": "nosql", "redis": "cache", "memcached": "cache",
-    "kafka": "queue", "event-hubs": "queue", "service-bus": "queue", "sqs": "queue",
-    "s3": "blob", "object-storage": "blob",
-}
+HOT_DAYS = 30  # data younger than this is hot: in the database, and in the hot storage tier
 
 
 @dataclass(frozen=True)
@@ -100,8 +94,10 @@ class _Reader:
         self.working.steps.append(Step(label, working))
 
 
-def read_inputs(props: Mapping[str, object]) -> tuple[Inputs, Working]:
-    """Read every number the engine uses; never raises on a value."""
+def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = None) -> tuple[Inputs, Working]:
+    """Read every number the engine uses; never raises on a value. `roles`:
+    what the topic's components do (the catalog's roles); None → the names
+    in `components` as written."""
     working = Working()
     r = _Reader(props, working)
     dau = _dau(r)
@@ -124,7 +120,7 @@ def read_inputs(props: Mapping[str, object]) -> tuple[Inputs, Working]:
         availability=_value(r.read("availability", read_fraction)),
         latency_p99=_value(r.read("latency-p99", read_latency)),
         growth=_value(r.read("growth", read_growth)),
-        components=_components(props.get("components")),
+        components=_components(props.get("components")) if roles is None else roles,
         cloud=_cloud(r),
     ), working
 
@@ -195,13 +191,13 @@ def _media(r: _Reader) -> tuple[float, float]:
 
 
 def _components(value: object) -> tuple[str, ...]:
-    """`[cdn, "[[NoSQL]]", Redis]` or `cdn, nosql` → ('cdn', 'nosql', 'cache')."""
+    """`[cdn, "[[NoSQL]]", Cache]` or `cdn, nosql` → ('cdn', 'nosql', 'cache')."""
     items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
     names = []
     for item in items:
         name = str(item).strip().strip("[]").split("|")[0].strip().lower().replace(" ", "-")
         if name:
-            names.append(_ALIASES.get(name, name))
+            names.append(name)
     return tuple(dict.fromkeys(names))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from vault_tools import markdown
 from vault_tools.capacity.engine import CapacityReport
 from vault_tools.capacity.inputs import Insight
 from vault_tools.capacity.growth import SCALES, Limit
@@ -68,10 +69,7 @@ def bullets(title: str, items: Iterable[str]) -> str:
 
 
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    header = list(header)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown.table(list(header), [[_cell(value) for value in row] for row in rows]).rstrip("\n")
 
 
 def _cell(value: object) -> str:

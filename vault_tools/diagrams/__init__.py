@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from vault_tools.diagrams.architecture import (
-    LAYERS, MESSAGING, STORES, Architecture, Edge, Node, architecture, architecture_flowchart, role_of, short_service,
+    LAYER_TITLES, LAYERS, MESSAGING, STORES, Architecture, Edge, Node, architecture, architecture_flowchart, short_service,
 )
 from vault_tools.diagrams.data_model import (
     Entity, Field, Schema, data_model_block, ddl, document_item, er_diagram, partitioning, read_entities, sql_type,
@@ -32,8 +32,8 @@ GENERATORS: dict[str, Callable[[Topic], str]] = {
 }
 
 __all__ = [
-    "GENERATORS", "LAYERS", "MESSAGING", "STORES", "Architecture", "Edge", "Entity", "Field", "Node", "Schema",
+    "GENERATORS", "LAYER_TITLES", "LAYERS", "MESSAGING", "STORES", "Architecture", "Edge", "Entity", "Field", "Node", "Schema",
     "architecture", "architecture_block", "architecture_flowchart", "code", "data_model_block", "ddl",
     "document_item", "er_diagram", "er_word", "ident", "journey", "label", "mermaid", "partitioning",
-    "read_entities", "read_path", "role_of", "services_block", "short_service", "slug", "sql_type", "write_path",
+    "read_entities", "read_path", "services_block", "short_service", "slug", "sql_type", "write_path",
 ]

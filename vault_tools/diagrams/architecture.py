@@ -7,40 +7,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from vault_tools.diagrams.mermaid import label, mermaid, slug
+from vault_tools.library.catalog import LAYERS
 
 if TYPE_CHECKING:
     from vault_tools.library.catalog import Component
     from vault_tools.topic import Topic
 
-LAYERS = ("client", "edge", "service", "data", "async", "external")
-_TITLES = {"client": "Client", "edge": "Edge", "service": "Services", "data": "Data",
+LAYER_TITLES = {"client": "Client", "edge": "Edge", "service": "Services", "data": "Data",
            "async": "Async messaging", "external": "External"}
 _COLOURS = {"client": "#e8f0fe,stroke:#4a6fa5", "edge": "#fff4e5,stroke:#d48a1a",
             "service": "#e8f5e9,stroke:#3c8c40", "data": "#f3e5f5,stroke:#8e44ad",
             "async": "#fffde7,stroke:#b59f00", "external": "#eceff1,stroke:#607d8b"}
 
-# What a component does on the request paths, from the words of its name,
-# then of its aliases; the first role with a matching word wins.
-_ROLES = (
-    ("cdn", ("cdn", "front door", "cloudfront", "edge cache")), ("dns", ("dns", "route 53")),
-    ("waf", ("waf", "firewall")), ("lb", ("load balancer", "lb", "alb", "nlb", "elb", "reverse proxy")),
-    ("gateway", ("gateway", "api management", "apim", "bff")),
-    ("auth", ("auth", "identity", "idp", "authentication", "oauth", "oidc", "sso")),
-    ("ml", ("ml", "machine learning", "model serving", "inference", "llm")),
-    ("worker", ("worker", "workers", "consumer", "processor", "job", "jobs", "scheduler", "cron", "workflow")),
-    ("cache", ("cache", "redis", "memcached", "valkey")),
-    ("search", ("search", "elasticsearch", "opensearch", "solr")),
-    ("analytics", ("analytics", "warehouse", "data warehouse", "olap", "data lake", "lakehouse")),
-    ("nosql", ("nosql", "cosmos", "cosmos db", "dynamodb", "cassandra", "mongodb", "document db", "key value")),
-    ("sql", ("sql", "rdbms", "relational", "postgres", "postgresql", "mysql", "database")),
-    ("blob", ("blob", "object storage", "object store", "s3", "file storage", "files", "media storage")),
-    ("stream", ("stream", "streams", "event log", "event stream", "kafka", "event hubs", "kinesis")),
-    ("pubsub", ("pubsub", "pub sub", "event bus", "event grid", "sns", "eventbridge")),
-    ("queue", ("queue", "queues", "message queue", "service bus", "sqs", "rabbitmq", "mq")),
-    ("payment", ("payment", "payments", "psp", "checkout")),
-    ("telemetry", ("monitoring", "observability", "metrics", "logging", "tracing", "telemetry", "apm")),
-    ("secrets", ("secrets", "secret store", "key vault", "kms", "key management")),
-)
 MESSAGING = ("queue", "stream", "pubsub")
 STORES = ("sql", "nosql")
 SIDE_SERVICES = ("auth", "ml")  # called by other services, not the main request handler
@@ -109,15 +87,6 @@ class Architecture:
         return [n for n in self.nodes if n.messaging]
 
 
-def role_of(component: Component) -> str:
-    for words in (component.name, " ".join(component.aliases)):
-        text = " " + " ".join(re.findall(r"[a-z0-9]+", words.lower())) + " "
-        for role, keywords in _ROLES:
-            if any(f" {keyword} " in text for keyword in keywords):
-                return role
-    return ""
-
-
 def short_service(text: str) -> str:
     """`Blob Storage (hot, cool, cold, archive tiers)` → `Blob Storage`: the
     first product a catalog cell names, short enough for a box."""
@@ -153,7 +122,7 @@ def _node(index: int, name: str, component: Component | None, cloud: str) -> Nod
     if component is None:
         return Node(node_id, name, "service")
     service = short_service(component.aws if cloud == "aws" else component.azure)
-    return Node(node_id, component.name, component.layer, role_of(component), service)
+    return Node(node_id, component.name, component.layer, component.role, service)
 
 
 def _edges(arch: Architecture) -> list[Edge]:
@@ -173,7 +142,7 @@ def _edges(arch: Architecture) -> list[Edge]:
     data = arch.layer("data")
     stores = [n for n in data if n.role != "analytics"]
     analytics = [n for n in data if n.role == "analytics"]
-    outside = [n for n in arch.layer("external") if n.role not in ("telemetry", "secrets", "payment")]
+    outside = [n for n in arch.layer("external") if n.role not in ("monitoring", "secrets", "payment")]
     buses, workers = arch.buses, arch.workers
     for service in arch.services:
         for source in entry:
@@ -203,7 +172,7 @@ def _edges(arch: Architecture) -> list[Edge]:
         for target in [n for n in stores if n.role != "cache"] + outside + ([] if buses else analytics):
             add(worker, target, True)
     for source in arch.handlers + workers:
-        for target in [n for n in arch.layer("external") if n.role == "telemetry"]:
+        for target in [n for n in arch.layer("external") if n.role == "monitoring"]:
             add(source, target, True, "telemetry")
     cdn, blob = arch.role("cdn"), arch.role("blob")
     if cdn and blob:
@@ -242,7 +211,7 @@ def architecture_flowchart(arch: Architecture) -> str:
     for layer in LAYERS:
         members = arch.layer(layer)
         if members:
-            lines.append(f'    subgraph layer_{layer} ["{_TITLES[layer]}"]')
+            lines.append(f'    subgraph layer_{layer} ["{LAYER_TITLES[layer]}"]')
             lines += [f"        {box(n)}" for n in members]
             lines.append("    end")
     lines += [arrow(e) for e in arch.edges] + styles(list(arch.nodes))

@@ -24,6 +24,10 @@ class Component:
     aws: str
     oss: str
     notes: str = ""
+    role: str = ""  # what it does on the request paths (diagrams, capacity, cost); "" → its name
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", self.role or self.name)
 
 
 @dataclass
@@ -33,6 +37,10 @@ class Catalog:
     components: list[Component] = field(default_factory=list)
     path: str = ""
     _index: dict[str, Component] = field(default_factory=dict, repr=False)
+
+    def roles(self, names: list[str]) -> tuple[str, ...]:
+        """The roles of the named components (names the catalog does not know are left out)."""
+        return tuple(dict.fromkeys(c.role for c in map(self.find, names) if c))
 
     def find(self, name: str) -> Component | None:
         """The component a name or alias stands for (first listed wins)."""
@@ -74,7 +82,8 @@ def parse_catalog(text: str, path: str) -> tuple[Catalog, list[Problem]]:
                 return cell.text.strip() if cell else ""
             catalog.components.append(Component(
                 name, tuple(a.strip().lower() for a in text_of("aliases").split(",") if a.strip()), layer,
-                text_of("azure"), text_of("aws"), text_of("open source"), text_of("notes")))
+                text_of("azure"), text_of("aws"), text_of("open source"), text_of("notes"),
+                text_of("role").lower()))
     return catalog, problems
 
 

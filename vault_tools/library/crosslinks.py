@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from vault_tools.facts import TopicFacts
 from vault_tools.library.notes import CAPACITY, DEEP_DIVE, TRADE_OFF, LibraryNote
-from vault_tools.links import LinkStyle, Resolver, slug
+from vault_tools.links import LinkStyle, Resolver
 from vault_tools.generators import cell, table
 from vault_tools.capacity.quantity import human_bytes, human_count, human_money, human_rate
 
@@ -73,22 +73,14 @@ class Crosslinks:
         return table(header, rows)
 
     def _figures(self, note: LibraryNote) -> str | None:
-        quantity = _quantity(note)
-        if quantity is None:
-            return None
-        header, columns = _FIGURES[quantity]
+        if note.figures not in _FIGURES:
+            return (f"> [!warning] Say which figures this note shows: `figures:` in its properties, one of "
+                    f"{', '.join(_FIGURES)}" + (f" (found `{note.figures}`)" if note.figures else "") + "\n")
+        header, columns = _FIGURES[note.figures]
         rows = [[self._link(facts, note.path)] + [show(facts.figure) for show in columns] for facts in self.facts]
         if not rows:
             return "> [!note] No topics yet.\n"
         return table(["Topic", *header], rows)
-
-
-def _quantity(note: LibraryNote) -> str | None:
-    key = slug(note.title)
-    for quantity in _FIGURES:
-        if quantity in key.split("-"):
-            return quantity
-    return None
 
 
 def _rate(figures: dict, key: str) -> str:

@@ -33,6 +33,7 @@ class LibraryNote:
     suggest_when: tuple[str, ...] = ()
     choose: tuple[Choice, ...] = ()
     has_summary: bool = False
+    figures: str = ""  # a capacity note: which figures its `figures` block shows
 
 
 def aliases(props: dict) -> tuple[str, ...]:
@@ -57,6 +58,7 @@ def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
         probes=tuple(markdown.bullets(markdown.section(body, "Probing questions"))),
         suggest_when=_strings(note.props.get("suggest-when")),
         choose=choose, has_summary=bool(markdown.section(body, "Summary").strip()),
+        figures=str(note.props.get("figures") or "").strip().lower(),
     ), problems
 
 

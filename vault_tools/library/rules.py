@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SUFFIX = {"": 1, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12,
-           "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
-_COMPARE = re.compile(r"^(?P<metric>[a-z-]+)\s*(?P<op>>=|<=|>|<)\s*(?P<number>[\d.]+)\s*(?P<suffix>[a-z]*)$", re.I)
+from vault_tools.capacity.quantity import Quantity, human_count, read_count, read_size
+
+_COMPARE = re.compile(r"^(?P<metric>[a-z-]+)\s*(?P<op>>=|<=|>|<)\s*(?P<value>[\d.]+\s*[a-z]*)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,6 @@ def _ratio(figures: dict) -> float | None:
     return reads / writes if reads is not None and writes else None
 
 
-def known(condition: str) -> bool:
-    """Whether a condition is written in a form this module reads."""
-    text = condition.strip().lower()
-    if text in ("always", "read-heavy", "write-heavy", "media"):
-        return True
-    if text.startswith(("component:", "keyword:")):
-        return True
-    match = _COMPARE.match(text)
-    return bool(match) and match["suffix"].lower() in _SUFFIX
-
-
 def holds(condition: str, signals: Signals) -> tuple[bool, str]:
     """Whether the condition holds for the topic, and the evidence."""
     text = condition.strip().lower()
@@ -82,18 +71,18 @@ def holds(condition: str, signals: Signals) -> tuple[bool, str]:
     if text == "write-heavy":
         return ratio is not None and ratio <= 1, f"read:write {ratio:,.2g}:1" if ratio else ""
     match = _COMPARE.match(text)
-    if not match or match["suffix"].lower() not in _SUFFIX:
+    limit = _limit(match["value"]) if match else None
+    value = signals.metric(match["metric"]) if match else None
+    if limit is None or value is None:
         return False, ""
-    value = signals.metric(match["metric"])
-    if value is None:
-        return False, ""
-    limit = float(match["number"]) * _SUFFIX[match["suffix"].lower()]
     ok = {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[match["op"]]
-    return ok, f"{match['metric']} ≈ {_short(value)}"
+    return ok, f"{match['metric']} ≈ {human_count(value)}"
 
 
-def _short(value: float) -> str:
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+def _limit(text: str) -> float | None:
+    """`10K` or `100 TB`: a count or a size, as the stub properties read them."""
+    for reader in (read_count, read_size):
+        found = reader("limit", text)
+        if isinstance(found, Quantity):
+            return found.value
+    return None
