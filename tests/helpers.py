@@ -79,7 +79,7 @@ def running(root: Path, **options):
     thread = threading.Thread(target=watcher.run, name="watcher")
     thread.start()
     try:
-        assert wait_until(lambda: watcher._written is not None and _started(watcher)), "watcher did not start"
+        assert wait_until(lambda: _started(watcher)), "watcher did not start"
         yield written
     finally:
         watcher.stop()

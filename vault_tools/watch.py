@@ -39,6 +39,89 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+class OwnWrites:
+    """The digests of what the tool last wrote to each path: an event whose
+    file holds exactly those bytes is the echo of our own write."""
+
+    def __init__(self, root: Path, limit: int = REMEMBERED_WRITES):
+        self.root, self.limit = root, limit
+        self._written: dict[str, str] = {}
+
+    def remember(self, rel: str, data: bytes) -> None:
+        self._written.pop(rel, None)
+        self._written[rel] = digest(data)
+        while len(self._written) > self.limit:
+            del self._written[next(iter(self._written))]
+
+    def is_echo(self, rel: str) -> bool:
+        remembered = self._written.get(rel)
+        if remembered is None:
+            return False
+        try:
+            return digest(scan.read_regular(self.root / rel)) == remembered
+        except OSError:
+            return False
+
+    def forget(self, rel: str) -> None:
+        """Seen with other bytes, or gone: our bytes coming back (an undo) are news."""
+        self._written.pop(rel, None)
+
+    def clear(self) -> None:
+        self._written.clear()
+
+
+class Debouncer:
+    """Paths marked dirty, each due once quiet for `quiet` seconds, and a
+    full run that is due the same way. Thread-safe: events arrive on
+    watchdog's thread, `take_due` runs on the watcher's."""
+
+    def __init__(self, quiet: float):
+        self.quiet = quiet
+        self._pending: dict[str, float] = {}  # path → time it may be processed
+        self._full_at: float | None = None  # a full sync is due at this time
+        self._reload = False  # ... and the settings are read again first
+        self._wake = threading.Condition()
+
+    def mark(self, rel: str) -> None:
+        with self._wake:
+            self._pending[rel] = time.monotonic() + self.quiet
+            self._wake.notify()
+
+    def mark_full(self, reload: bool = False) -> None:
+        with self._wake:
+            self._full_at = time.monotonic() + self.quiet
+            self._reload = self._reload or reload
+            self._wake.notify()
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify()
+
+    def take_due(self, until: float, stopped: Callable[[], bool]) -> tuple[list[str], bool, bool]:
+        """Wait until paths or a full run are due, or `until` (monotonic)
+        passes, or `stopped()`; returns (due paths, full run due, reload)."""
+        with self._wake:
+            while not stopped():
+                now = time.monotonic()
+                due = [path for path, at in self._pending.items() if at <= now]
+                full = self._full_at is not None and self._full_at <= now
+                if due or full or now >= until:
+                    break
+                deadlines = [*self._pending.values(), until]
+                if self._full_at is not None:
+                    deadlines.append(self._full_at)
+                self._wake.wait(timeout=min(max(min(deadlines) - now, 0.005), 0.5))
+            else:
+                return [], False, False
+            for path in due:
+                del self._pending[path]
+            reload = full and self._reload
+            if full:
+                self._full_at, self._reload = None, False
+                self._pending.clear()  # the full sync covers them
+            return sorted(due), full, reload
+
+
 class Watcher:
     """Watch one vault until `stop()`; `run()` blocks.
 
@@ -52,18 +135,15 @@ class Watcher:
         self.pipeline = Pipeline(root)
         self._stopped = threading.Event()
         self.pipeline.should_stop = self._stopped.is_set
-        self.pipeline.on_written = self._remember
+        self.own_writes = OwnWrites(root)
+        self.pipeline.on_written = self.own_writes.remember
         settings = self.pipeline.settings
         self.poll = poll
         self.debounce = settings.debounce_seconds if debounce is None else debounce
         self.reconcile_seconds = reconcile_seconds or settings.reconcile_minutes * 60
         self.on_report = on_report
-        self._pending: dict[str, float] = {}  # path → time it may be processed
-        self._full_at: float | None = None  # a full sync is due at this time
-        self._reload = False  # ... and the settings are read again first
-        self._written: dict[str, str] = {}  # path → digest of what we last wrote there
+        self.dirty = Debouncer(self.debounce)
         self._logged: set[str] = set()
-        self._wake = threading.Condition()
 
     # -- events (called on watchdog's thread) --------------------------------
 
@@ -77,12 +157,12 @@ class Watcher:
             if rel is None:
                 continue
             if rel == SETTINGS_FILE or rel in _OBSIDIAN_SETTINGS:
-                self._schedule_full(reload=True)
+                self.dirty.mark_full(reload=True)
             elif event.is_directory and event.event_type in ("created", "moved", "deleted"):
                 if scan.included(rel, self.pipeline.settings):
-                    self._schedule_full()
+                    self.dirty.mark_full()
             elif scan.is_note_path(rel, self.pipeline.settings):
-                self._schedule(rel)
+                self.dirty.mark(rel)
 
     def _relative(self, path: str) -> str | None:
         try:
@@ -90,17 +170,6 @@ class Watcher:
         except ValueError:
             return None
         return rel.as_posix() if rel.parts else None
-
-    def _schedule(self, rel: str) -> None:
-        with self._wake:
-            self._pending[rel] = time.monotonic() + self.debounce
-            self._wake.notify()
-
-    def _schedule_full(self, reload: bool = False) -> None:
-        with self._wake:
-            self._full_at = time.monotonic() + self.debounce
-            self._reload = self._reload or reload
-            self._wake.notify()
 
     # -- the loop (the thread that called run) ---------------------------------
 
@@ -127,8 +196,7 @@ class Watcher:
     def stop(self) -> None:
         """Ask the loop to finish the work in hand and return (thread- and signal-safe)."""
         self._stopped.set()
-        with self._wake:
-            self._wake.notify()
+        self.dirty.wake()
 
     def _start_observer(self):
         handler = _Handler(self.notice)
@@ -147,14 +215,14 @@ class Watcher:
     def _loop(self) -> None:
         next_reconcile = time.monotonic() + self.reconcile_seconds
         while not self._stopped.is_set():
-            due, full, reload = self._take_due(next_reconcile)
+            due, full, reload = self.dirty.take_due(next_reconcile, self._stopped.is_set)
             if time.monotonic() >= next_reconcile:
                 full, next_reconcile = True, time.monotonic() + self.reconcile_seconds
             try:
                 if full:
                     if reload:
                         self.pipeline.reload()
-                    self._written.clear()  # the run reads every note afresh: no event is an echo before it
+                    self.own_writes.clear()  # the run reads every note afresh: no event is an echo before it
                     self._report(self.pipeline.run(), "reconciliation sync")
                     _release_memory()
                 elif due:
@@ -162,46 +230,14 @@ class Watcher:
             except Exception:  # noqa: BLE001 - one bad run must not stop the daemon
                 log.exception("error while processing %s; carrying on", ", ".join(due) or "the vault")
 
-    def _take_due(self, next_reconcile: float) -> tuple[list[str], bool, bool]:
-        with self._wake:
-            while not self._stopped.is_set():
-                now = time.monotonic()
-                due = [path for path, at in self._pending.items() if at <= now]
-                full = self._full_at is not None and self._full_at <= now
-                if due or full or now >= next_reconcile:
-                    break
-                deadlines = [*self._pending.values(), next_reconcile]
-                if self._full_at is not None:
-                    deadlines.append(self._full_at)
-                self._wake.wait(timeout=min(max(min(deadlines) - now, 0.005), 0.5))
-            else:
-                return [], False, False
-            for path in due:
-                del self._pending[path]
-            reload = full and self._reload
-            if full:
-                self._full_at, self._reload = None, False
-                self._pending.clear()  # the full sync covers them
-            return sorted(due), full, reload
-
     def _process(self, paths: list[str]) -> None:
-        changed = [path for path in paths if not self._is_our_write(path)]
-        for path in changed:  # seen with other bytes, or gone: our bytes coming back (an undo) are news
-            self._written.pop(path, None)
+        changed = [path for path in paths if not self.own_writes.is_echo(path)]
+        for path in changed:
+            self.own_writes.forget(path)
         if changed:
             started = time.perf_counter()
             report = self.pipeline.run(changed)
             self._report(report, None, time.perf_counter() - started)
-
-    def _is_our_write(self, rel: str) -> bool:
-        """An event whose file holds exactly what we wrote last is our own echo."""
-        remembered = self._written.get(rel)
-        if remembered is None:
-            return False
-        try:
-            return digest(scan.read_regular(self.root / rel)) == remembered
-        except OSError:
-            return False
 
     def _report(self, report: SyncReport, label: str | None, elapsed: float | None = None) -> None:
         for change in report.changes:
@@ -220,12 +256,6 @@ class Watcher:
                      len(report.problems))
         if self.on_report:
             self.on_report(report)
-
-    def _remember(self, rel: str, data: bytes) -> None:
-        self._written.pop(rel, None)
-        self._written[rel] = digest(data)
-        while len(self._written) > REMEMBERED_WRITES:
-            del self._written[next(iter(self._written))]
 
 
 class _Handler(FileSystemEventHandler):
