@@ -138,7 +138,8 @@ def _cached(item: dict) -> Cached:
         stamp=tuple(item["stamp"]), kind=item["kind"], aliases=tuple(item["aliases"]),
         problems=tuple(Problem(**p) for p in item["problems"]),
         library=LibraryNote(**{**library, **{k: tuple(library[k]) for k in
-                                             ("aliases", "options", "probes", "suggest_when")},
+                                             ("aliases", "options", "probes", "suggest_when", "keywords", "patterns",
+                                              "deep_dives", "trade_offs")},
                                "choose": tuple(Choice(**c) for c in library["choose"])}) if library else None,
         facts=TopicFacts(facts["path"], facts["name"], frozenset(facts["links"]),
                          tuple(Row(**r) for r in facts["rows"]),

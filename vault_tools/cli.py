@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from vault_tools import __version__
-from vault_tools.create import init_vault, new_stub
+from vault_tools.create import init_vault, new_stub, planned
 from vault_tools.capacity import whiteboard
 from vault_tools.settings import STATE_DIR, VaultError, find_vault, load_settings, vault_of
 from vault_tools.sync import Pipeline, SyncReport, sync
@@ -116,6 +116,10 @@ def _new(args: argparse.Namespace, extra: list[str]) -> int:
     settings, _ = load_settings(root)
     rel = new_stub(root, settings, args.title, _pairs(extra))
     print(f"created {rel}")
+    pipeline = Pipeline(root)
+    pipeline.index()
+    for line in planned(pipeline.topic(rel)):
+        print(line)
     return OK
 
 
@@ -185,7 +189,9 @@ def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
         raise VaultError(f"{args.note}: no such note")
     root = vault_of(path)
     rel = path.resolve().relative_to(root).as_posix()
-    report = Pipeline(root).topic(rel).capacity
+    pipeline = Pipeline(root)
+    pipeline.index()
+    report = pipeline.topic(rel).capacity
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault_tools import frontmatter, write
+from vault_tools.capacity.inputs import RIVALS
 from vault_tools.note import normalise_key, safe_file_name
 from vault_tools.problems import Kind, Problem
 from vault_tools.template import package_template
+from vault_tools.topic import Topic
 from vault_tools.settings import Settings, VaultError
 
 
@@ -78,7 +80,7 @@ def fill_template(template: str, title: str, props: dict[str, str], now: dt.date
     yaml_text = _fill(template[span.yaml_start:span.yaml_end], values, escape=True)
     for key, value in props.items():
         key = normalise_key(key)
-        for rival in _RIVALS.get(key, ()):
+        for rival in RIVALS.get(key, ()):
             if normalise_key(rival) not in map(normalise_key, props):
                 yaml_text = comment_out(yaml_text, rival)
         yaml_text = set_property(yaml_text, key, value)
@@ -120,11 +122,6 @@ def set_property(yaml_text: str, key: str, value: str) -> str:
     return f"{yaml_text}{newline}{key}: {scalar}\n"
 
 
-# Keys that say the same thing another way: setting one comments out the other.
-_RIVALS = {
-    "dau": ("mau", "daily-active"), "mau": ("dau",), "daily-active": ("dau",),
-    "reads": ("read-write-ratio",), "read-write-ratio": ("reads",),
-}
 
 
 def comment_out(yaml_text: str, key: str) -> str:
@@ -142,3 +139,19 @@ def _yaml_scalar(value: str) -> str:
     read = data.get("k")
     plain = "\n" not in value and read is not None and (str(read) == value or isinstance(read, list))
     return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def planned(topic: Topic) -> list[str]:
+    """What a new stub will be expanded from: its problem and why, and the
+    numbers the problem gives (each can be set with --KEY VALUE)."""
+    match, problem = topic.match, topic.problem
+    if problem is None:
+        close = ", ".join(note.title for note in match.closest)
+        return [f"problem: none ({match.reason})" + (f"; closest: {close}" if close else ""),
+                "  the generic scaffold is used; choose one with --problem NAME"]
+    lines = [f"problem: {problem.title} ({match.reason}); another: --problem NAME, none: --problem none"]
+    given = [f"{row.key} {row.value}" for row in problem.scale if row.key not in topic.props]
+    if given:
+        lines.append(f"numbers from {problem.path}: {', '.join(given)}")
+        lines.append("  override any with --KEY VALUE, e.g. --dau 50M")
+    return lines

@@ -11,7 +11,9 @@ from typing import Callable
 
 from vault_tools import diagrams
 from vault_tools.capacity import whiteboard
+from vault_tools.capacity.quantity import EXAMPLES
 from vault_tools.diagrams import companion
+from vault_tools.diagrams.mermaid import code
 from vault_tools.library import rules
 from vault_tools.library.notes import DEEP_DIVE, TRADE_OFF, LibraryNote
 from vault_tools.markdown import cell, table
@@ -33,9 +35,54 @@ _OVERVIEW = (
 
 def overview(topic: Topic) -> str:
     cloud = topic.cloud + ("" if "cloud" in topic.props else " (default)")
-    rows = [["Topic", cell(topic.name)], ["Cloud", cloud]]
+    rows = [["Topic", cell(topic.name)], *_problem_rows(topic), ["Cloud", cloud]]
     rows += [[label, cell(topic.props[key])] for key, label in _OVERVIEW if topic.props.get(key) not in (None, "", [])]
     return table(["Property", "Value"], rows)
+
+
+def _problem_rows(topic: Topic) -> list[list[str]]:
+    """Which problem the topic is and why; with none, the closest ones."""
+    match, problem = topic.match, topic.problem
+    if problem is not None:
+        rows = [["Problem", cell(f"{topic.link(problem.path)}: {match.reason}")]]
+        rows += [["Crux", cell(problem.crux)]] if problem.crux else []
+        return rows + ([["Patterns", cell(", ".join(problem.patterns))]] if problem.patterns else [])
+    if not topic.context.problem_library:
+        return []
+    close = ", ".join(topic.link(note.path) for note in match.closest)
+    return [["Problem", cell(f"none: {match.reason}" + (f"; closest: {close}" if close else "")
+                             + "; set `problem:` to one of Problems/")]]
+
+
+def inputs(topic: Topic) -> str:
+    """Where each number the capacity math uses comes from: the stub, then
+    the problem (with its source), then the defaults the engine states."""
+    problem = topic.problem
+    scale = {row.key: row for row in problem.scale} if problem else {}
+    rows = []
+    for key, value in topic.numbers.items():
+        if key in topic.props and (key in EXAMPLES or key in scale):
+            rows.append([f"`{key}`", cell(topic.props[key]), "your stub"])
+        elif key in scale:
+            source = f"{topic.link(problem.path)}: {scale[key].source}" if scale[key].source else topic.link(problem.path)
+            rows.append([f"`{key}`", cell(scale[key].value), cell(source)])
+    defaults = [line for line in topic.capacity.capacity_assumptions if line.endswith(")") and "default" in line]
+    parts = [table(["Property", "Value", "From"], rows)] if rows else []
+    if defaults:
+        parts.append("**Defaults used**\n\n" + "".join(f"- {line}\n" for line in defaults))
+    return "\n".join(parts) or "> [!note] Every number is a default: set `dau`, `writes` and the rest in the properties.\n"
+
+
+def api(topic: Topic) -> str:
+    """The problem's endpoints (`## APIs`), as a table that follows the note."""
+    problem = topic.problem
+    if problem is None or not problem.apis:
+        return "> [!note] The endpoints of this topic's problem appear here; none matched (see the overview).\n"
+    header = ["Method", "Path", "Request", "Response", "Status codes", "Notes"]
+    keys = ["method", "path", "request", "response", "codes", "notes"]
+    rows = [[code(row.get(k, "")) if k == "path" else cell(row.get(k, "") or "—") for k in keys]
+            for row in problem.apis]
+    return table(header, rows)
 
 
 def deep_dives(topic: Topic) -> str:
@@ -120,6 +167,8 @@ Generator = Callable[[Topic], str]
 LIVE: dict[str, Generator] = {
     **diagrams.GENERATORS,
     "overview": overview,
+    "inputs": inputs,
+    "api": api,
     "deep-dives": deep_dives,
     "components": components,
     "probes": probes,

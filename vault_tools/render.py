@@ -6,13 +6,14 @@ blocks refreshed. Text outside live blocks is never changed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from vault_tools import blocks, frontmatter, generators
 from vault_tools.diagrams import companion, excalidraw
 from vault_tools.note import STUB, TOPIC, Note
 from vault_tools.problems import Kind, Problem
-from vault_tools.sections import LIVE_LINE, ONCE_LINE, Scaffolds, heading
+from vault_tools.sections import IF_PROBLEM, LIVE_LINE, ONCE_LINE, PROBLEM_LINE, Scaffolds, heading
 from vault_tools.topic import Context, Topic
 
 
@@ -73,6 +74,8 @@ def expand(topic: Topic, scaffolds: Scaffolds) -> Rendered:
 def _section(number: int, scaffold: str, topic: Topic) -> str:
     live_text = generators.generator_for(topic, generators.LIVE)
     once_text = generators.generator_for(topic, generators.ONCE)
+    has_problem = topic.problem is not None
+    scaffold = IF_PROBLEM.sub(lambda m: m["text"] if (m["sign"] == "#") == has_problem else "", scaffold)
     parts: list[str] = []
     position = 0
     for marker in LIVE_LINE.finditer(scaffold):
@@ -85,8 +88,15 @@ def _section(number: int, scaffold: str, topic: Topic) -> str:
     return heading(number, topic.context.settings.heading_icons) + ("\n\n" + body if body else "")
 
 
+def _problem_text(topic: Topic, match: re.Match) -> str:
+    """A section of the topic's problem note; a section it lacks takes its blank line with it."""
+    text = topic.problem.section(match["heading"]) if topic.problem else ""
+    return text + (match["blank"] or "") if text else ""
+
+
 def _fill_once(text: str, topic: Topic, once_text) -> str:
     text = text.replace("{{topic}}", topic.name)
+    text = PROBLEM_LINE.sub(lambda m: _problem_text(topic, m), text)
     return ONCE_LINE.sub(lambda m: (once_text(m["name"]) or "").rstrip("\n"), text)
 
 

@@ -29,6 +29,11 @@ HEADINGS = (
 ICONS = ("🎯", "📋", "🧮", "🗄️", "🔌", "🏗️", "🧩", "🔬", "☁️", "🛡️", "📈", "⚖️", "🎤")
 
 LIVE_LINE = re.compile(r"^\{\{live:(?P<name>[A-Za-z0-9_.-]+)\}\}[ \t]*$", re.MULTILINE)
+# A section of the topic's problem note, by heading: `{{problem:Functional requirements}}`.
+PROBLEM_LINE = re.compile(r"^\{\{problem:(?P<heading>[^{}\n]+)\}\}[ \t]*(?P<blank>\n[ \t]*\n)?", re.MULTILINE)
+# Kept when the topic has a problem (`#`) or has none (`^`): `{{#problem}} … {{/problem}}`.
+IF_PROBLEM = re.compile(r"^\{\{(?P<sign>[#^])problem\}\}[ \t]*\n(?P<text>.*?)^\{\{/problem\}\}[ \t]*(?:\n|\Z)",
+                        re.MULTILINE | re.DOTALL)
 ONCE_LINE = re.compile(r"^\{\{(?P<name>[A-Za-z0-9_.-]+)\}\}[ \t]*$", re.MULTILINE)
 
 

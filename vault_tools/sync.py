@@ -108,6 +108,13 @@ class Pipeline:
         return Context(config.settings, self.resolver, self.library, config.catalog, config.prices,
                        LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
 
+    def index(self) -> None:
+        """Know the vault's library and links without rendering anything
+        (for `capacity` and `new`: a topic's problem is in the library)."""
+        listing = scan.walk(self.root, self.settings)
+        self._index(listing, cache.load(self.root, self.config.fingerprint)[0])
+        self.ledger.forget()
+
     def topic(self, rel: str) -> Topic:
         """One note as a topic in this vault's context (for `capacity`);
         raises VaultError when the note cannot be read."""

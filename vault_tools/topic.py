@@ -12,7 +12,9 @@ from vault_tools import sections
 from vault_tools.capacity import CapacityReport, PriceTable, build_report
 from vault_tools.library import rules
 from vault_tools.library.catalog import Catalog, Component
-from vault_tools.library.notes import DEEP_DIVE, LibraryNote
+from vault_tools.capacity.inputs import RIVALS
+from vault_tools.library.notes import DEEP_DIVE, PROBLEM, LibraryNote
+from vault_tools.library.problem_notes import Match, ProblemNote, closest, find_named, match_title, problem_note
 from vault_tools.links import LinkStyle, Resolver
 from vault_tools.note import Note
 from vault_tools.problems import Kind, Problem
@@ -32,6 +34,11 @@ class Context:
     catalog: Catalog = field(default_factory=Catalog)
     prices: PriceTable | None = None
     style: LinkStyle = field(default_factory=LinkStyle)
+
+    @cached_property
+    def problem_library(self) -> list[LibraryNote]:
+        """The problem notes, by title."""
+        return sorted((n for n in self.library.values() if n.kind == PROBLEM), key=lambda n: (n.title, n.path))
 
 
 @dataclass(frozen=True)
@@ -76,18 +83,65 @@ class Topic:
         items = value if isinstance(value, list) else str(value).split(",") if value else []
         return [str(item).strip() for item in items if str(item).strip()]
 
+    # -- the problem it is --------------------------------------------------------
+
+    @cached_property
+    def match(self) -> Match:
+        """Its problem: the `problem:` property, else matched from its name."""
+        library = self.context.problem_library
+        named = self.props.get("problem")
+        if isinstance(named, str) and named.strip():
+            target = link_target(named)
+            if target.lower() == "none":
+                return Match(None, "`problem: none`")
+            found = find_named(target, library)
+            if found is not None:
+                return Match(found, "`problem:` names it")
+            close = closest(target, library)
+            self.problems.append(Problem(
+                f"no problem note called `{target}`", key="problem", kind=Kind.LINK,
+                hint=f"did you mean `{close[0].title}`?" if close else "add a note to Problems/ or fix the name"))
+            return Match(None, f"`problem: {target}` names no note in Problems/", close)
+        return match_title(self.name, library)
+
+    @cached_property
+    def problem(self) -> ProblemNote | None:
+        return problem_note(self.match.problem) if self.match.problem else None
+
+    @cached_property
+    def numbers(self) -> dict:
+        """The properties the capacity engine reads: the stub's own, then the
+        problem's `## Scale` defaults, then (in the engine) the global defaults."""
+        props = dict(self.props)
+        if self.problem is not None:
+            for key, value in self.problem.defaults().items():
+                if key not in props and not any(rival in props for rival in RIVALS.get(key, ())):
+                    props[key] = value
+        if "cloud" not in props and self.context.settings.cloud != Settings.cloud:
+            props["cloud"] = self.context.settings.cloud  # the vault's default cloud
+        return props
+
+    @property
+    def entities(self) -> object:
+        """The stub's `entities`, else its problem's `## Entities` (name → fields)."""
+        value = self.props.get("entities")
+        if value in (None, "", [], {}) and self.problem is not None and self.problem.entities:
+            return dict(self.problem.entities)
+        return value
+
     @cached_property
     def capacity(self) -> CapacityReport:
-        props = self.props
-        if "cloud" not in props and self.context.settings.cloud != Settings.cloud:
-            props = {**props, "cloud": self.context.settings.cloud}  # the vault's default cloud
         catalog = self.context.catalog
-        roles = catalog.roles(self.prop_list("components")) if catalog.components else None
-        return build_report(props, self.name, self.context.prices, roles)
+        roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
+        return build_report(self.numbers, self.name, self.context.prices, roles)
 
     @cached_property
     def components(self) -> list[tuple[str, Component | None]]:
-        return [(name, self.context.catalog.find(name)) for name in self.prop_list("components")]
+        """The stub's `components`, else the components of its problem's infrastructure."""
+        names = self.prop_list("components")
+        if not names and self.problem is not None:
+            names = list(dict.fromkeys(part.component for part in self.problem.parts))
+        return [(name, self.context.catalog.find(name)) for name in names]
 
     @cached_property
     def signals(self) -> rules.Signals:
@@ -110,6 +164,8 @@ class Topic:
 
     def _picks(self, key: str, kind: str) -> list[Pick]:
         named = self.prop_list(key)
+        if not named and self.problem is not None:
+            named = list(self.problem.deep_dives if key == "deep-dives" else self.problem.trade_offs)
         if named:
             return [pick for pick in (self._named(item, key, kind) for item in named) if pick]
         suggested = []

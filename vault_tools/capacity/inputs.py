@@ -14,6 +14,11 @@ from vault_tools.capacity.quantity import (
 )
 
 CLOUDS = ("azure", "aws")
+# Properties that say the same thing another way: one given, the others are not used.
+RIVALS = {
+    "dau": ("mau", "daily-active"), "mau": ("dau",), "daily-active": ("dau",),
+    "reads": ("read-write-ratio",), "read-write-ratio": ("reads",),
+}
 HOT_DAYS = 30  # data younger than this is hot: in the database, and in the hot storage tier
 
 
@@ -143,7 +148,8 @@ def _dau(r: _Reader) -> float | None:
 
 
 def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
-    """A rate per second; a per-user rate times DAU (a Problem without DAU)."""
+    """A rate per second; a rate per member times the population: per user ×
+    DAU, per driver × `drivers` (a Problem when the population is missing)."""
     rate = r.read(key, read_rate)
     if rate is None:
         return None
@@ -153,14 +159,30 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
         given = f"{rate.text} (given)" if rate.per == 1 else f"{human_count(amount)} {key} ÷ {commas(rate.per)} s"
         r.step(label, f"{given} ≈ {human_rate(rate.value)}")
         return rate.value
-    if dau is None:
-        r.working.problems.append(Problem(f"`{key}` is per user, but there is no `dau` (or `mau`)", key=key,
-                                          hint="e.g. dau: 100M", kind=Kind.PROPERTY))
+    population, name = _population(r, rate.member, dau)
+    if population is None:
+        example = "dau: 100M" if rate.member == "user" else f"{rate.member}s: 1M"
+        r.working.problems.append(Problem(
+            f"`{key}` is per {rate.member}, but there is no `{example.split(':')[0]}`"
+            + (" (or `mau`)" if rate.member == "user" else ""), key=key, hint=f"e.g. {example}",
+            kind=Kind.PROPERTY))
         return None
-    per_second = rate.value * dau
-    r.step(label, f"{human_count(dau)} DAU × {significant(amount)} {key} ÷ {commas(rate.per)} s "
+    per_second = rate.value * population
+    r.step(label, f"{human_count(population)} {name} × {significant(amount)} {key} ÷ {commas(rate.per)} s "
                   f"≈ {human_rate(per_second)}")
     return per_second
+
+
+def _population(r: _Reader, member: str, dau: float | None) -> tuple[float | None, str]:
+    """How many members a per-member rate multiplies: DAU for users, else the
+    property named for them (`drivers`, or `driver`)."""
+    if member == "user":
+        return dau, "DAU"
+    for key in (f"{member}s", member):
+        if key in r.props:
+            found = r.read(key, read_count)
+            return (found.value if found else None), key
+    return None, f"{member}s"
 
 
 def _reads(r: _Reader, dau: float | None, writes: float | None) -> float | None:

@@ -38,12 +38,14 @@ INSTANCES = "instances"
 class Quantity:
     """A value read from a property: `value` in the base unit of `unit`;
     `text` is what the person wrote, for showing back. For a rate, `per` is
-    the period it was written in, in seconds (86,400 for `/day`)."""
+    the period it was written in, in seconds (86,400 for `/day`), and `member`
+    the population it is per, if any."""
 
     value: float
     unit: str
     text: str
     per: float = 1.0
+    member: str = ""  # a rate per member of a population: "user" (× DAU), "driver" (× `drivers`)
 
 
 Reading = Quantity | Problem | None
@@ -81,7 +83,7 @@ _PERIODS = {
     **dict.fromkeys(("y", "yr", "yrs", "year", "years"), YEAR),
 }
 _RATE = re.compile(
-    r"(?P<count>.+?)\s*(?:/|\bper\b)\s*(?:(?P<user>users?)\s*(?:/|\bper\b)\s*)?(?P<period>[a-z]+)",
+    r"(?P<count>.+?)\s*(?:/|\bper\b)\s*(?:(?P<member>[a-z][a-z-]*?)\s*(?:/|\bper\b)\s*)?(?P<period>[a-z]+)",
     re.IGNORECASE,
 )
 _PER_SECOND_WORDS = re.compile(r"(?P<count>.+?)\s*(?:qps|rps|req/s)", re.IGNORECASE)
@@ -182,7 +184,8 @@ def read_count(key: str, value: object, at_least: float = 1e-9) -> Reading:
 
 
 def _per_second(text: str) -> tuple[float, bool, float] | None:
-    """`100M/day` → (1157.4, False, 86400); `2/user/day` → (2.3e-5, True, 86400)."""
+    """`100M/day` → (1157.4, "", 86400); `2/user/day` → (2.3e-5, "user", 86400);
+    `20/driver/min` → (0.33, "driver", 60): per member of a population."""
     words = _PER_SECOND_WORDS.fullmatch(text)
     if words:
         count = _count_of(words["count"])
@@ -194,7 +197,10 @@ def _per_second(text: str) -> tuple[float, bool, float] | None:
     if count is None:
         return None
     period = _PERIODS[match["period"].lower()]
-    return count / period, bool(match["user"]), period
+    member = (match["member"] or "").lower()
+    if member in _PERIODS:
+        return None  # `5/day/hour` is no rate
+    return count / period, _singular(member), period
 
 
 def read_rate(key: str, value: object) -> Reading:
@@ -207,8 +213,13 @@ def read_rate(key: str, value: object) -> Reading:
     parsed = _per_second(plain) if isinstance(plain, str) else None
     if parsed is None:
         return problem(key, value)
-    rate, per_user, period = parsed
-    return _finish(key, value, rate, PER_USER_RATE if per_user else RATE, per=period)
+    rate, member, period = parsed
+    found = _finish(key, value, rate, PER_USER_RATE if member else RATE, per=period)
+    return replace(found, member=member) if isinstance(found, Quantity) else found
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def read_throughput(key: str, value: object) -> Reading:

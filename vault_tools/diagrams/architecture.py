@@ -11,6 +11,7 @@ from vault_tools.library.catalog import LAYERS
 
 if TYPE_CHECKING:
     from vault_tools.library.catalog import Component
+    from vault_tools.library.problem_notes import ProblemNote
     from vault_tools.topic import Topic
 
 LAYER_TITLES = {"client": "Client", "edge": "Edge", "service": "Services", "data": "Data",
@@ -95,9 +96,52 @@ def short_service(text: str) -> str:
 
 
 def architecture(topic: Topic) -> Architecture:
-    """Boxes for `components` (unknown names are services), plus the client,
-    app service and workers that the paths need when none is listed."""
+    """The topic's problem's own services and infrastructure when it has a
+    problem and lists no `components`; else boxes for `components` (unknown
+    names are services), plus the client, app service and workers that the
+    paths need when none is listed."""
+    if topic.problem is not None and not topic.prop_list("components"):
+        return topic.memo("architecture", lambda: problem_architecture(topic.problem, topic))
     return topic.memo("architecture", lambda: _architecture(topic))
+
+
+def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
+    """A box per `## Infrastructure` row (placed by its catalog component) and
+    per service; an arrow per call, ownership, publication and consumption in
+    `## Services`, and per call or async step of the `## Flows`."""
+    nodes: dict[str, Node] = {}
+    for index, part in enumerate(problem.parts, 1):
+        component = topic.context.catalog.find(part.component)
+        node = _node(index, part.name, component, topic.cloud)
+        nodes[_name_key(part.name)] = Node(f"p{node.id[1:]}", part.name, node.layer, node.role, node.service)
+    for index, service in enumerate(problem.services, 1):
+        nodes.setdefault(_name_key(service.name), Node(f"s{index}_{slug(service.name)}".rstrip("_"), service.name,
+                                                       "service", "service"))
+    edges: dict[tuple[str, str], Edge] = {}
+
+    def add(source: str, target: str, asynchronous: bool = False, text: str = "") -> None:
+        a, b = nodes.get(_name_key(source)), nodes.get(_name_key(target))
+        if a is not None and b is not None and a.id != b.id:
+            edges.setdefault((a.id, b.id), Edge(a.id, b.id, asynchronous, text))
+
+    for flow in problem.flows:
+        for step in flow.steps:
+            if step.arrow in ("->>", "-)"):
+                add(step.source, step.target, step.arrow == "-)")
+    for service in problem.services:
+        for store in service.owns:
+            add(service.name, store)
+        for callee in service.calls:
+            add(service.name, callee)
+        for bus, _ in service.publishes:
+            add(service.name, bus, True, "publish")
+        for bus, _ in service.consumes:
+            add(bus, service.name, True, "consume")
+    return Architecture(tuple(nodes.values()), tuple(edges.values()))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _architecture(topic: Topic) -> Architecture:

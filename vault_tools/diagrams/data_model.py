@@ -96,6 +96,9 @@ def _read_field(spec: object) -> tuple[Field, str]:
     while rest:
         word = rest.pop(0).lower()
         if word == "fk":
+            while rest and rest[-1].lower() in ("pk", "uk", "unique"):  # `fk Trip uk`: flags after the name
+                flag = rest.pop().lower()
+                pk, unique = pk or flag == "pk", unique or flag != "pk"
             fk, rest = " ".join(rest), []
             if not fk:
                 return Field(name), "`fk` needs the entity it refers to"
@@ -291,7 +294,7 @@ def partitioning(entity_name: str, shown: str) -> str:
 
 
 def data_model_block(topic: Topic) -> str:
-    entities, problems = read_entities(topic.props.get("entities"))
+    entities, problems = read_entities(topic.entities)
     for message in problems:
         topic.problems.append(Problem(message, key="entities", kind=Kind.PROPERTY, hint=_HINT))
     warning = ""

@@ -4,9 +4,10 @@ miss, the person's journeys) and the §6 live block."""
 from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 from vault_tools.diagrams.architecture import STORES, Architecture, Node, architecture, architecture_flowchart
-from vault_tools.diagrams.mermaid import label, mermaid
+from vault_tools.diagrams.mermaid import label, mermaid, slug
 
 if TYPE_CHECKING:
+    from vault_tools.library.problem_notes import Flow
     from vault_tools.topic import Topic
 
 class Sequence:
@@ -21,6 +22,10 @@ class Sequence:
         self.people.setdefault(source.id, source)
         self.people.setdefault(target.id, target)
         self.steps.append(f"{source.id}{arrow}{target.id}: {label(text)}")
+
+    def note(self, over: Node, text: str) -> None:
+        self.people.setdefault(over.id, over)
+        self.steps.append(f"Note over {over.id}: {label(text)}")
 
     def block(self, keyword: str, text: str = "") -> None:
         self.steps.append(f"{keyword} {label(text)}" if text else keyword)
@@ -117,8 +122,45 @@ def journey(arch: Architecture, name: str) -> str:
     return seq.text()
 
 
+def flow_diagram(arch: Architecture, flow: Flow, actors: tuple[str, ...]) -> str:
+    """One `## Flows` flow of a problem as a sequence diagram: its steps in
+    order, calls solid, replies dashed, async steps open-headed, plain steps as notes."""
+    by_name = {n.name.casefold(): n for n in arch.nodes}
+    people = {a.casefold() for a in actors}
+    seq = Sequence(flow.title)
+
+    def node(name: str) -> Node:
+        key = " ".join(name.split()).casefold()
+        if key not in by_name:
+            layer = "client" if key in people else "external"
+            by_name[key] = Node(f"x{len(by_name)}_{slug(name)}".rstrip("_"), name, layer)
+        return by_name[key]
+
+    first = next((step.source for step in flow.steps if step.arrow), "")
+    last: Node | None = node(first) if first else None
+    for step in flow.steps:
+        if step.arrow:
+            seq.call(node(step.source), node(step.target), step.text, step.arrow)
+            last = node(step.target)
+        elif last is not None:
+            seq.note(last, step.text)
+    return seq.text()
+
+
+def _problem_block(topic: Topic, arch: Architecture) -> str:
+    problem = topic.problem
+    parts = [architecture_flowchart(arch),
+             f"Drawn from the services and infrastructure of {topic.link(problem.path)} · solid: synchronous call · "
+             "dotted: asynchronous (publish, consume, fire-and-forget)\n"]
+    for flow in problem.flows:
+        parts += [f"**{flow.title}**\n", flow_diagram(arch, flow, problem.actors)]
+    return "\n".join(parts)
+
+
 def architecture_block(topic: Topic) -> str:
     arch = architecture(topic)
+    if topic.problem is not None and not topic.prop_list("components"):
+        return _problem_block(topic, arch)
     if not arch.nodes:
         return ("> [!note] No components yet\n> List them in `components:` (e.g. `[cdn, gateway, cache, nosql,"
                 " queue]`) to draw the architecture and its request paths.\n")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 from typing import TYPE_CHECKING
-from vault_tools.diagrams.architecture import Edge, architecture, arrow, box, styles
+from vault_tools.diagrams.architecture import Architecture, Edge, architecture, arrow, box, styles
 from vault_tools.diagrams.mermaid import label, mermaid
+from vault_tools.markdown import cell, table
 
 if TYPE_CHECKING:
     from vault_tools.topic import Topic
@@ -15,6 +16,8 @@ def services_block(topic: Topic) -> str:
     """Who serves requests, who works in the background, and what each one
     calls, publishes and consumes — without the client and edge detail."""
     arch = architecture(topic)
+    if topic.problem is not None and not topic.prop_list("components"):
+        return _problem_services(topic, arch)
     if not arch.services and not arch.workers:
         return "> [!note] No services yet\n> List components in `components:` to draw the service map.\n"
     entry = (arch.layer("edge") or arch.layer("client"))[-1:]
@@ -42,3 +45,32 @@ def services_block(topic: Topic) -> str:
             lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb)))
     nodes = [n for n in arch.nodes if n.id in shown]
     return mermaid(lines + styles(nodes))
+
+
+def _problem_services(topic: Topic, arch: Architecture) -> str:
+    """The problem's services, what each owns, calls, publishes and consumes:
+    the map, then the boundaries table (both follow the problem note)."""
+    problem = topic.problem
+    names = {s.name.casefold() for s in problem.services}
+    services = [n for n in arch.nodes if n.name.casefold() in names]
+    kept = {n.id for n in services}
+    edges = [e for e in arch.edges if e.source in kept or e.target in kept]
+    touched = {e.source for e in edges} | {e.target for e in edges}
+    others = [n for n in arch.nodes if n.id in touched and n.id not in kept and n.layer not in ("client", "edge")]
+    lines = ["flowchart LR", '    subgraph owned_services ["Services"]']
+    lines += [f'        {n.id}["{label(n.name)}"]' for n in services]
+    lines += ["    end"] + [f"    {box(n)}" for n in others]
+    shown = kept | {n.id for n in others}
+    for edge in edges:
+        if edge.source in shown and edge.target in shown:
+            target = arch.node(edge.target)
+            verb = edge.label or ("owns · reads · writes" if target.layer == "data" else "calls")
+            lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb)))
+    rows = [[cell(s.name), cell(s.responsibility), cell(", ".join(s.owns) or "—"), cell(", ".join(s.calls) or "—"),
+             cell(_events(s.publishes)), cell(_events(s.consumes))] for s in problem.services]
+    header = ["Service", "Responsibility", "Owns data", "Sync calls", "Events published", "Events consumed"]
+    return mermaid(lines + styles(services + others)) + "\n" + table(header, rows)
+
+
+def _events(items: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    return "; ".join(f"{bus} ({', '.join(events)})" if events else bus for bus, events in items) or "—"

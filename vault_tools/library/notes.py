@@ -1,5 +1,5 @@
-"""Library notes: trade-off, deep-dive and capacity notes, read from the
-vault, where a person edits them."""
+"""Library notes: trade-off, deep-dive, capacity and problem notes, read
+from the vault, where a person edits them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from vault_tools import frontmatter, markdown
 from vault_tools.note import Note
 from vault_tools.problems import Kind, Problem
 
-TRADE_OFF, DEEP_DIVE, CAPACITY = "trade-off", "deep-dive", "capacity"
-_KINDS = {f"system-design/{kind}": kind for kind in (TRADE_OFF, DEEP_DIVE, CAPACITY)}
+TRADE_OFF, DEEP_DIVE, CAPACITY, PROBLEM = "trade-off", "deep-dive", "capacity", "problem"
+_KINDS = {f"system-design/{kind}": kind for kind in (TRADE_OFF, DEEP_DIVE, CAPACITY, PROBLEM)}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,15 @@ class LibraryNote:
     choose: tuple[Choice, ...] = ()
     has_summary: bool = False
     figures: str = ""  # a capacity note: which figures its `figures` block shows
+    # A problem note: words in a title that point to it, its one-line crux, the
+    # patterns it exercises, the library notes it leans on, and its body (read
+    # into a `ProblemNote` when a topic needs it).
+    keywords: tuple[str, ...] = ()
+    crux: str = ""
+    patterns: tuple[str, ...] = ()
+    deep_dives: tuple[str, ...] = ()
+    trade_offs: tuple[str, ...] = ()
+    body: str = ""
 
 
 def aliases(props: dict) -> tuple[str, ...]:
@@ -45,7 +54,7 @@ def aliases(props: dict) -> tuple[str, ...]:
 
 def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
     """The library entry of a note tagged `system-design/trade-off`,
-    `.../deep-dive` or `.../capacity`; None for any other note."""
+    `.../deep-dive`, `.../capacity` or `.../problem`; None for any other note."""
     tags = frontmatter.tag_set(note.props)
     kind = next((k for tag, k in _KINDS.items() if tag in tags), None)
     if kind is None:
@@ -59,7 +68,16 @@ def library_note(note: Note) -> tuple[LibraryNote | None, list[Problem]]:
         suggest_when=_strings(note.props.get("suggest-when")),
         choose=choose, has_summary=bool(markdown.section(body, "Summary").strip()),
         figures=str(note.props.get("figures") or "").strip().lower(),
+        **(_problem_fields(note) if kind == PROBLEM else {}),
     ), problems
+
+
+def _problem_fields(note: Note) -> dict:
+    props = note.props
+    crux = props.get("crux")
+    return {"keywords": _strings(props.get("keywords")), "crux": " ".join(str(crux).split()) if crux else "",
+            "patterns": _strings(props.get("patterns")), "deep_dives": _strings(props.get("deep-dives")),
+            "trade_offs": _strings(props.get("trade-offs")), "body": note.body}
 
 
 def _strings(value: object) -> tuple[str, ...]:

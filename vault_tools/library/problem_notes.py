@@ -1,0 +1,291 @@
+"""Problem notes (`Problems/`, tagged `system-design/problem`): what a
+senior engineer knows about one classic interview problem, read from the
+note's headed sections and tables, and the matching of a topic to one.
+
+A problem note is written for people first (see the README's "Problem
+notes"); the code reads these parts of it:
+
+- `## Scale`: `| Property | Value | Source |` — stub properties and their source;
+- `## Published figures`: `| Figure | Published | Source |` — `capacity --json` keys;
+- `## Entities`: `| Entity | Fields | Notes |` — fields as `name type [pk] [uk] [fk Entity]`;
+- `## APIs`: `| Method | Path | Request | Response | Codes | Notes |`;
+- `## Services`: `| Service | Responsibility | Owns | Calls | Publishes | Consumes |`;
+- `## Infrastructure`: `| Name | Component | Holds / does |` — components of the catalog;
+- `## Flows`: a `###` per flow, numbered steps `A → B: message` (`-->` a reply, `-)` async);
+- every other `##` section, as text the topic's scaffold takes in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from vault_tools import markdown
+from vault_tools.library.notes import PROBLEM, LibraryNote
+from vault_tools.links import slug
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    key: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    responsibility: str
+    owns: tuple[str, ...]
+    calls: tuple[str, ...]
+    publishes: tuple[tuple[str, tuple[str, ...]], ...]  # (bus, events)
+    consumes: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A row of `## Infrastructure`: a named instance of a catalog component."""
+
+    name: str
+    component: str
+    does: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: `source arrow target: text`, or a note (no arrow)."""
+
+    source: str
+    target: str
+    arrow: str  # "->>" call, "-->>" reply, "-)" async; "" for a note
+    text: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class ProblemNote:
+    """A problem note as the topics read it."""
+
+    path: str
+    title: str
+    aliases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    crux: str
+    patterns: tuple[str, ...]
+    deep_dives: tuple[str, ...]
+    trade_offs: tuple[str, ...]
+    body: str
+    scale: tuple[ScaleRow, ...] = ()
+    published: tuple[ScaleRow, ...] = ()
+    entities: tuple[tuple[str, str], ...] = ()  # (entity, fields)
+    apis: tuple[dict[str, str], ...] = ()
+    services: tuple[Service, ...] = ()
+    parts: tuple[Part, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    actors: tuple[str, ...] = ()
+    sections: dict[str, str] = field(default_factory=dict)  # lower-case heading → its text
+
+    def section(self, heading: str) -> str:
+        """The text under a heading (any level, any case), "" when absent;
+        `Services|prose`: without its tables."""
+        key = heading.strip().lower()
+        if key not in self.sections:
+            name, _, how = key.partition("|")
+            text = markdown.section(self.body, name.strip())
+            if how.strip() == "prose":
+                text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+            self.sections[key] = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+        return self.sections[key]
+
+    def defaults(self) -> dict[str, str]:
+        """The `## Scale` values by property."""
+        return {row.key: row.value for row in self.scale}
+
+    def part(self, name: str) -> Part | None:
+        return next((p for p in self.parts if _key(p.name) == _key(name)), None)
+
+    def service(self, name: str) -> Service | None:
+        return next((s for s in self.services if _key(s.name) == _key(name)), None)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def problem_note(note: LibraryNote) -> ProblemNote:
+    """The problem note behind a library entry of kind `problem` (parsed once per text)."""
+    if note.kind != PROBLEM:
+        raise ValueError(f"{note.path} is not a problem note")
+    return _parse(note.path, note.title, note.aliases, note.keywords, note.crux, note.patterns,
+                  note.deep_dives, note.trade_offs, note.body)
+
+
+@lru_cache(maxsize=256)
+def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str, ...], crux: str,
+           patterns: tuple[str, ...], deep_dives: tuple[str, ...], trade_offs: tuple[str, ...],
+           body: str) -> ProblemNote:
+    def rows(heading: str) -> list[dict[str, str]]:
+        found = markdown.tables(markdown.section(body, heading))
+        return [{k: cell.text for k, cell in row.items()} for row in (found[0] if found else [])]
+
+    scale = tuple(ScaleRow(_property(r.get("property", "")), _unquote(r.get("value", "")), r.get("source", ""))
+                  for r in rows("Scale") if r.get("property"))
+    published = tuple(ScaleRow(r.get("figure", "").strip("` "), r.get("published", ""), r.get("source", ""))
+                      for r in rows("Published figures") if r.get("figure"))
+    entities = tuple((r["entity"].strip(), r.get("fields", "")) for r in rows("Entities") if r.get("entity"))
+    apis = tuple(r for r in rows("APIs") if r.get("method") and r.get("path"))
+    services = tuple(Service(r["service"].strip(), r.get("responsibility", ""), _names(r.get("owns", "")),
+                             _names(r.get("calls", "")), _events(r.get("publishes", "")),
+                             _events(r.get("consumes", "")))
+                     for r in rows("Services") if r.get("service"))
+    parts = tuple(Part(r["name"].strip(), r.get("component", "").strip().lower(),
+                       r.get("holds / does", r.get("holds", r.get("does", ""))))
+                  for r in rows("Infrastructure") if r.get("name"))
+    actors = tuple(r["actor"].strip() for r in rows("Actors") if r.get("actor"))
+    return ProblemNote(path, title, aliases, keywords, crux, patterns, deep_dives, trade_offs, body, scale,
+                       published, entities, apis, services, parts, _flows(markdown.section(body, "Flows")), actors)
+
+
+def _property(text: str) -> str:
+    return text.strip("` ").lower().replace("_", "-")
+
+
+def _unquote(text: str) -> str:
+    text = text.strip().strip("`").strip()
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'" else text
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """`Trip DB, Pricing service` → names; `none` / `—` → ()."""
+    names = [name.strip() for name in text.split(",")]
+    return tuple(name for name in names if name and name.lower() not in ("none", "—", "-", "n/a"))
+
+
+_EVENTS = re.compile(r"^(?P<bus>[^(]+?)\s*(?:\((?P<events>[^)]*)\))?$")
+
+
+def _events(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`Ride events (ride.requested, ride.completed); Location stream` → ((bus, events), ...)."""
+    found = []
+    for item in text.split(";"):
+        match = _EVENTS.match(item.strip())
+        if match and match["bus"].strip().lower() not in ("none", "—", "-", "n/a", ""):
+            events = tuple(e.strip() for e in (match["events"] or "").split(",") if e.strip())
+            found.append((match["bus"].strip(), events))
+    return tuple(found)
+
+
+_STEP = re.compile(r"^(?P<source>[^→:]+?)\s*(?P<arrow>-->|--&gt;|-\)|→|->)\s*(?P<target>[^:]+?)\s*:\s*(?P<text>.*)$")
+_ARROWS = {"→": "->>", "->": "->>", "-->": "-->>", "--&gt;": "-->>", "-)": "-)"}
+
+
+def _flows(text: str) -> tuple[Flow, ...]:
+    flows, title, steps = [], "", []
+    for line in text.splitlines():
+        heading = re.match(r"^###\s+(.+?)\s*#*\s*$", line)
+        item = re.match(r"^\s*\d+[.)]\s+(.*\S)\s*$", line)
+        if heading:
+            if title and steps:
+                flows.append(Flow(title, tuple(steps)))
+            title, steps = heading[1], []
+        elif item and title:
+            match = _STEP.match(item[1])
+            if match:
+                steps.append(Step(match["source"].strip(), match["target"].strip(), _ARROWS[match["arrow"]],
+                                  match["text"].strip()))
+            else:
+                steps.append(Step("", "", "", item[1]))
+    if title and steps:
+        flows.append(Flow(title, tuple(steps)))
+    return tuple(flows)
+
+
+# -- matching a topic's title ---------------------------------------------------------
+
+# Words that say nothing about which system is meant (PRODUCT: "ignoring
+# design, articles, like, system, service, app").
+_FILLER = frozenset(
+    "a an the design designing build building create how would you we i to of for our my your in on with and "
+    "or like similar clone system systems service services app apps application applications platform "
+    "scalable simple basic".split())
+
+
+def words(text: str) -> tuple[str, ...]:
+    """A title as the words that matter: accents, case, punctuation and filler gone, plurals singular."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    found = re.findall(r"[a-z0-9]+", plain.replace("'", ""))
+    return tuple(_singular(word) for word in found if word not in _FILLER)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which problem a topic is, and why (`problem` None: no match; `closest` then)."""
+
+    problem: LibraryNote | None
+    reason: str
+    closest: tuple[LibraryNote, ...] = ()
+
+
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    size = len(needle)
+    return bool(size) and any(haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+def match_title(title: str, problems: list[LibraryNote]) -> Match:
+    """The problem a title names: the longest alias (or name) found in it,
+    else the most keywords; with no match, the closest problems."""
+    wanted = words(title)
+    best: tuple[int, int, str, LibraryNote] | None = None
+    for note in problems:
+        for name in (note.title, *note.aliases):
+            tokens = words(name)
+            if _contains(wanted, tokens):
+                score = (len(tokens), len(" ".join(tokens)))
+                if best is None or score > best[:2]:
+                    best = (*score, name, note)
+    if best is not None:
+        return Match(best[3], f"the title names `{best[2]}`")
+    counted = []
+    for note in problems:
+        hits = [k for k in note.keywords if _contains(wanted, words(k))]
+        if hits:
+            counted.append((len(hits), hits, note))
+    counted.sort(key=lambda item: -item[0])
+    if counted and (len(counted) == 1 or counted[0][0] > counted[1][0]):
+        count, hits, note = counted[0]
+        return Match(note, "the title mentions " + ", ".join(f"`{hit}`" for hit in hits))
+    return Match(None, "no problem's name, alias or keywords are in the title", closest(title, problems))
+
+
+def closest(title: str, problems: list[LibraryNote], count: int = 3) -> tuple[LibraryNote, ...]:
+    """The problems whose names and keywords are nearest to a title, for a hint."""
+    wanted = " ".join(words(title))
+
+    def score(note: LibraryNote) -> float:
+        names = [" ".join(words(n)) for n in (note.title, *note.aliases, *note.keywords)]
+        shared = len(set(wanted.split()) & {w for n in names for w in n.split()})
+        return shared + max((difflib.SequenceMatcher(None, wanted, n).ratio() for n in names), default=0.0)
+
+    ranked = sorted(problems, key=lambda note: (-score(note), note.title))
+    return tuple(ranked[:count])
+
+
+def find_named(name: str, problems: list[LibraryNote]) -> LibraryNote | None:
+    """The problem a `problem:` property names: its title, an alias or a slug, any case."""
+    wanted = slug(name)
+    for note in problems:
+        if wanted in {slug(n) for n in (note.title, *note.aliases)} or wanted == slug(note.path[:-3]):
+            return note
+    return None
