@@ -5,6 +5,7 @@ links, snapshots of a folder)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import stat
 import threading
@@ -159,3 +160,38 @@ def stamp_snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
         info = path.lstat()
         found[path.relative_to(root).as_posix()] = (info.st_mtime_ns, info.st_size, info.st_ino)
     return found
+
+
+_EMPTY_CELL = re.compile(r"\|[ \t]*(?=\|)")
+_EMPTY_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]*(?:\*\*[^*]+\*\*:?[ \t]*|[^:\n]{1,40}:[ \t]*)?$")
+
+
+def placeholders(text: str, sections: tuple[int, ...]) -> list[str]:
+    """Blanks a person would have to fill in the given sections (by number):
+    empty table cells, empty or label-only bullets, lines that trail off in
+    "…". Each found is returned as "§N: the line"."""
+    found = []
+    for number in sections:
+        body = section_text(text, number)
+        fenced = False
+        for line in body.splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced or line.startswith("%% vault-tools:"):
+                continue
+            stripped = line.strip()
+            is_row = stripped.startswith("|") and not ("-" in stripped and re.fullmatch(r"[|:\-\s]+", stripped))
+            if (is_row and _EMPTY_CELL.search(stripped.rstrip("|") + "|")) or _EMPTY_BULLET.match(line) \
+                    or stripped.endswith(("…", "...")):
+                found.append(f"§{number}: {stripped}")
+    return found
+
+
+def section_text(text: str, number: int) -> str:
+    """The text of section `number` of an expanded topic."""
+    from vault_tools.sections import heading_regex
+    start = re.search("^" + heading_regex(number), text, re.MULTILINE)
+    if start is None:
+        return ""
+    end = re.search(r"^## ", text[start.end():], re.MULTILINE)
+    return text[start.end(): start.end() + end.start()] if end else text[start.end():]

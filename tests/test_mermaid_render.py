@@ -65,8 +65,12 @@ HOSTILE_STUB = {
 
 
 def demo_vault(root: Path) -> list[Path]:
-    """The starter vault plus a stub with hostile names, expanded by `sync`."""
+    """The starter vault plus a stub with hostile names and one title-only
+    stub per problem of the library, expanded by `sync`."""
     init_vault(root)
+    for problem in sorted((root / "Problems").glob("*.md")):
+        (root / "Topics" / f"Design {problem.stem}.md").write_text(
+            f'---\ntags: [system-design/stub]\nproblem: "[[{problem.stem}]]"\n---\n', encoding="utf-8")
     (root / "Topics" / "Hostile.md").write_text(
         "---\n" + yaml.safe_dump(HOSTILE_STUB, allow_unicode=True) + "---\nMy notes.\n", encoding="utf-8")
     report = sync(root)
@@ -121,7 +125,12 @@ def test_golden_files_render(rendered):
 
 def test_demo_vault_renders(rendered):
     sources = {r["id"].split(" #")[0] for r in rendered["demo"]}
-    assert {"Topics/URL Shortener.md", "Topics/News Feed.md", "Topics/Hostile.md"} <= sources
+    assert {"Topics/Design TinyURL.md", "Topics/Design Twitter.md", "Topics/Hostile.md"} <= sources
+    problems = sorted((rendered["root"] / "Problems").glob("*.md"))
+    assert len(problems) >= 12
+    for problem in problems:  # every problem's architecture, flows, service map and ER diagram
+        drawn = [r for r in rendered["demo"] if r["id"].startswith(f"Topics/Design {problem.stem}.md #")]
+        assert len(drawn) >= 6, problem.stem
     assert len(rendered["demo"]) >= 12
     assert failures(rendered, "demo") == ""
 
@@ -143,7 +152,7 @@ def test_hostile_labels_reach_the_picture_intact(rendered):
 
 def test_drawings_of_every_topic_are_valid_excalidraw(rendered):
     pipeline = Pipeline(rendered["root"])
-    topics = [pipeline.topic(path) for path in ("Topics/URL Shortener.md", "Topics/News Feed.md",
+    topics = [pipeline.topic(path) for path in ("Topics/Design TinyURL.md", "Topics/Design Twitter.md",
                                                 "Topics/Hostile.md")]
     for topic in topics + hostile_topics():
         assert excalidraw_check.check_note(excalidraw.drawing_note(topic)) == [], topic.name

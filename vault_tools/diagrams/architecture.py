@@ -113,7 +113,9 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
     for index, part in enumerate(problem.parts, 1):
         component = topic.context.catalog.find(part.component)
         node = _node(index, part.name, component, topic.cloud)
-        nodes[_name_key(part.name)] = Node(f"p{node.id[1:]}", part.name, node.layer, node.role, node.service)
+        products = (component.aws if topic.cloud == "aws" else component.azure) if component else ""
+        nodes[_name_key(part.name)] = Node(f"p{node.id[1:]}", part.name, node.layer, node.role,
+                                           _product_named(part.does, products))
     for index, service in enumerate(problem.services, 1):
         nodes.setdefault(_name_key(service.name), Node(f"s{index}_{slug(service.name)}".rstrip("_"), service.name,
                                                        "service", "service"))
@@ -138,6 +140,21 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
         for bus, _ in service.consumes:
             add(bus, service.name, True, "consume")
     return Architecture(tuple(nodes.values()), tuple(edges.values()))
+
+
+def _product_named(text: str, products: str) -> str:
+    """The catalog product a part's description names (`PostgreSQL` → Azure
+    Database for PostgreSQL), shortened; "" when it names none."""
+    said = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text)}
+    for product in re.split(r",|;|\(", products):
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", product) if w.lower() not in _GENERIC_WORDS]
+        if words and any(w.lower() in said for w in words):
+            return short_service(product.replace(" Flexible Server", "").strip())
+    return ""
+
+
+_GENERIC_WORDS = frozenset("azure aws amazon microsoft database for server flexible managed service services "
+                           "storage apps app api the and with".split())
 
 
 def _name_key(name: str) -> str:

@@ -18,6 +18,7 @@ notes"); the code reads these parts of it:
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -240,7 +241,17 @@ class Match:
 
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     size = len(needle)
-    return bool(size) and any(haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
+    return bool(size) and any(all(_same(a, b) for a, b in zip(haystack[i:i + size], needle))
+                              for i in range(len(haystack) - size + 1))
+
+
+def _same(a: str, b: str) -> bool:
+    """One word in two forms: equal, or sharing a stem of at least 5 letters
+    that is most of the shorter (shortener ~ shortening, autocomplete ~ autocompletion)."""
+    if a == b:
+        return True
+    stem = len(os.path.commonprefix((a, b)))
+    return stem >= 5 and stem >= 0.75 * min(len(a), len(b))
 
 
 def match_title(title: str, problems: list[LibraryNote]) -> Match:
