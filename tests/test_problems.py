@@ -4,6 +4,7 @@ its own services, endpoints and entities, and numbers that match the source."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -307,3 +308,16 @@ def test_deep_dive_snippets_run():
                 del sys.modules["snippet"]
             ran += 1
     assert ran >= 9
+
+
+def test_problems_lists_the_library_and_who_uses_it(tmp_path, cli):
+    root = tmp_path / "v"
+    init_vault(root)
+    (root / "Topics/Lyft.md").write_text(stub("", topic='"Design a ride sharing app like Lyft"'))
+    result = cli("problems", "--vault", str(root))
+    assert result.code == 0
+    assert "Ride Hailing  (Problems/Ride Hailing.md)" in result.out and "Topics/Lyft.md" in result.out
+    assert "12 problems" in result.out.splitlines()[-1]
+    data = json.loads(cli("problems", "--vault", str(root), "--json").out)
+    ride = next(item for item in data if item["problem"] == "Ride Hailing")
+    assert "Uber" in ride["aliases"] and ride["topics"] == ["Topics/Lyft.md"]

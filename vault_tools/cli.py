@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     capacity.add_argument("note", metavar="NOTE", help="path to the note (a stub or an expanded topic)")
     capacity.add_argument("--json", action="store_true", help="print the figures as JSON (base units)")
 
+    problems = commands.add_parser("problems", parents=[common],
+                                   help="list the problem library: aliases, and the topics that use each")
+    problems.add_argument("--vault", metavar="DIR", default=".")
+    problems.add_argument("--json", action="store_true", help="print the list as JSON")
+
     watch = commands.add_parser("watch", parents=[common], help="catch-up sync, then keep the vault up to date")
     watch.add_argument("dir", metavar="DIR", nargs="?", default=".")
     watch.add_argument("--poll", metavar="SECONDS", type=_positive,
@@ -203,6 +208,29 @@ def _capacity(args: argparse.Namespace, _extra: list[str]) -> int:
     return OK
 
 
+def _problems(args: argparse.Namespace, _extra: list[str]) -> int:
+    root = find_vault(args.vault)
+    pipeline = Pipeline(root)
+    topics = pipeline.index()
+    used: dict[str, list[str]] = {}
+    for rel in topics:
+        topic = pipeline.topic(rel)
+        if topic.match.problem is not None:
+            used.setdefault(topic.match.problem.path, []).append(rel)
+    library = pipeline.context().problem_library
+    if args.json:
+        print(json.dumps([{"problem": note.title, "path": note.path, "aliases": list(note.aliases),
+                           "topics": used.get(note.path, [])} for note in library], indent=2, ensure_ascii=False))
+        return OK
+    for note in library:
+        print(f"{note.title}  ({note.path})")
+        if note.aliases:
+            print(f"  aliases: {', '.join(note.aliases)}")
+        print(f"  topics: {', '.join(used.get(note.path, [])) or 'none yet'}")
+    print(f"{len(library)} problems, {sum(map(len, used.values()))} of {len(topics)} topics backed by one")
+    return OK
+
+
 def _watch(args: argparse.Namespace, _extra: list[str]) -> int:
     root = find_vault(args.dir)
     _log_to(root, args)
@@ -236,4 +264,5 @@ def _log_to(root: Path, args: argparse.Namespace) -> None:
         logger.addHandler(file)
 
 
-_COMMANDS = {"init": _init, "new": _new, "sync": _sync, "watch": _watch, "capacity": _capacity}
+_COMMANDS = {"init": _init, "new": _new, "sync": _sync, "watch": _watch, "capacity": _capacity,
+             "problems": _problems}

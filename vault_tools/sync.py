@@ -108,12 +108,14 @@ class Pipeline:
         return Context(config.settings, self.resolver, self.library, config.catalog, config.prices,
                        LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
 
-    def index(self) -> None:
+    def index(self) -> list[str]:
         """Know the vault's library and links without rendering anything
-        (for `capacity` and `new`: a topic's problem is in the library)."""
+        (for `capacity`, `new` and `problems`: a topic's problem is in the
+        library); returns the paths of the stubs and topics."""
         listing = scan.walk(self.root, self.settings)
-        self._index(listing, cache.load(self.root, self.config.fingerprint)[0])
+        topics, _ = self._index(listing, cache.load(self.root, self.config.fingerprint)[0])
         self.ledger.forget()
+        return [entry.path for entry, _ in topics]
 
     def topic(self, rel: str) -> Topic:
         """One note as a topic in this vault's context (for `capacity`);

@@ -4,7 +4,7 @@ generator reads it, and the library notes (`Pick`) chosen for it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable
 
@@ -133,7 +133,10 @@ class Topic:
     def capacity(self) -> CapacityReport:
         catalog = self.context.catalog
         roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
-        return build_report(self.numbers, self.name, self.context.prices, roles)
+        report = build_report(self.numbers, self.name, self.context.prices, roles)
+        if self.problem is not None:  # its own estimates say what the ratio means for it
+            report = replace(report, insights=[i for i in report.insights if i.about != "ratio"])
+        return report
 
     @cached_property
     def components(self) -> list[tuple[str, Component | None]]:

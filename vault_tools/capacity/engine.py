@@ -298,7 +298,7 @@ def _ratio_insight(ratio: float | None) -> list[Insight]:
         return []
     if ratio >= 10:
         return [Insight("important", f"Read-heavy {significant(ratio)}:1 → cache first, read replicas, "
-                                     "CDN for static and media reads")]
+                                     "CDN for static and media reads", "ratio")]
     writes_per_read = significant(1 / ratio) if ratio else "∞"
     return [Insight("important", f"Write-heavy (1:{writes_per_read} read:write) → append-only storage, "
-                                 "partition by key, a queue to absorb peaks")]
+                                 "partition by key, a queue to absorb peaks", "ratio")]

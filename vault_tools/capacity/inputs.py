@@ -36,6 +36,7 @@ class Insight:
 
     kind: str
     text: str
+    about: str = ""  # "ratio": the generic read- or write-heavy advice, which a problem's own estimates replace
 
 
 @dataclass
