@@ -329,3 +329,42 @@ def test_never_raises_and_problems_name_their_key(props):
     json.dumps(result.to_json(), allow_nan=False)
     assert all(isinstance(p, Problem) and p.path is None for p in result.problems)
     assert {p.key for p in result.problems if p.kind == "property"} <= set(KEYS)
+
+
+class TestWhatReachesEachStore:
+    """A design whose hot path bypasses the database says so, and the
+    database, messaging and cache figures follow (not every request)."""
+
+    BASE = {"dau": "1M", "writes": "10K/s", "reads": "100K/s", "peak-factor": "2", "write-size": "100 B",
+            "retention": "30 days"}
+
+    def test_the_database_is_sized_by_db_writes_and_db_reads(self):
+        plain = report({**self.BASE, "components": ["sql"]}, prices=None)
+        given = report({**self.BASE, "components": ["sql"], "db-writes": "50/s", "db-reads": "200/s"}, prices=None)
+        formulas = [next(l for l in r.cost.lines if l.key == "database").formula for r in (plain, given)]
+        assert "220K/s ÷ 1K queries/s per vCore = 220 vCores" in formulas[0]
+        assert "500/s ÷ 1K queries/s per vCore = 2 vCores" in formulas[1]
+        assert any(s.label == "Database writes" and "50/s" in s.working for s in given.steps)
+
+    def test_the_primary_database_limit_reads_db_writes(self):
+        assert report({**self.BASE, "growth": "10%/year", "write-size": "100 B"}).growth.first_to_break.exceeded
+        limits = report({**self.BASE, "growth": "10%/year", "db-writes": "60/s"}).growth.limits
+        primary = next(l for l in limits if l.label == "Writes on one primary database")
+        assert primary.now == 120 and not primary.exceeded
+
+    def test_no_fictional_region_egress_limit(self):
+        labels = {l.label for l in report({**self.BASE, "read-size": "1 MB"}).growth.limits}
+        assert not any("egress" in label.lower() for label in labels)
+
+    def test_messages_and_cache_size_when_given(self):
+        result = report({**self.BASE, "components": ["stream", "cache"], "messages": "500/s", "cache-size": "10 GB"},
+                        prices=None)
+        stream = next(l for l in result.cost.lines if l.key == "stream")
+        assert stream.formula.startswith("1K/s peak ÷ 1K events/s = 1 TU")
+        assert result.cache_bytes == 10e9
+        assert any(s.label == "Cache" and "cache-size, given" in s.working for s in result.steps)
+
+    def test_event_hubs_beyond_standard_says_so(self):
+        stream = next(l for l in report({**self.BASE, "writes": "50K/s", "components": ["stream"]}, prices=None).cost.lines
+                      if l.key == "stream")
+        assert "over Standard's 40 TU per namespace" in stream.formula

@@ -146,7 +146,7 @@ def test_the_design_is_of_its_own_system(expanded, problem):
     assert len(endpoints) >= 3
     assert f"`{note.apis[0]['path']}`" in endpoints[0]
     assert "erDiagram" in section_text(text, 4)
-    assert all(f'["{name}"]' in section_text(text, 4) for name, _ in note.entities)
+    assert all(f'["{row.name}"]' in section_text(text, 4) for row in note.entities)
     for service in note.services:  # its services are drawn, in §6 and in the §7 map
         assert f'["{service.name}"]' in section_text(text, 6) and f'["{service.name}"]' in section_text(text, 7)
     assert all(f"title {flow.title}" in section_text(text, 6) or "title " in section_text(text, 6)
@@ -321,3 +321,55 @@ def test_problems_lists_the_library_and_who_uses_it(tmp_path, cli):
     data = json.loads(cli("problems", "--vault", str(root), "--json").out)
     ride = next(item for item in data if item["problem"] == "Ride Hailing")
     assert "Uber" in ride["aliases"] and ride["topics"] == ["Topics/Lyft.md"]
+
+
+WIDGETS = """---
+tags: [system-design/problem]
+aliases: [widget shop]
+---
+## Scale
+
+| Property | Value | Source |
+|---|---|---|
+| dau | 1M | assumption |
+| writes | 1/user/day | assumption |
+| latency-p99 | 100ms | assumption |
+
+## Latency budget
+
+| Hop | Share | Why |
+|---|---|---|
+| Gateway | 20% | TLS and auth |
+| Order service | 30% | validation |
+| Orders DB | 50% | one indexed write |
+
+## Entities
+
+| Entity | Fields | Store | Partition key | Notes |
+|---|---|---|---|---|
+| Customer | id uuid pk, name text | Orders DB | none | one table |
+| Order | id uuid pk, customer_id fk Customer, total decimal | Orders DB | none | one table |
+| Basket | id uuid pk, customer_id fk Customer, items json | Basket store | customer_id | one document per customer |
+
+## Infrastructure
+
+| Name | Component | Holds / does |
+|---|---|---|
+| Orders DB | sql | PostgreSQL: customers, orders |
+| Basket store | nosql | Cosmos DB: baskets |
+"""
+
+
+def test_entities_are_drawn_where_they_live_and_the_latency_budget_is_the_problems(vault):
+    root = vault({"Problems/Widget Store.md": WIDGETS, "Topics/W.md": stub("", topic='"Design a widget shop"')})
+    init_vault(root)
+    sync(root)
+    text = (root / "Topics/W.md").read_text()
+    model = section_text(text, 4)
+    assert "**PostgreSQL** (Orders DB)" in model and "CREATE TABLE customer" in model
+    assert "CREATE TABLE basket" not in model  # kept in Cosmos DB, not in SQL
+    assert "**Cosmos DB item** (Basket store): container `basket`, partition key `/customer_id`" in model
+    assert 'subgraph store_2 ["Basket store"]' in model and "partition key: customer_id" in model
+    assert "hash #40;key#41; mod N" not in model
+    sla = section_text(text, 2)
+    assert "| Orders DB | 50% | 50 ms |" in sla and "Edge (CDN, TLS)" not in sla

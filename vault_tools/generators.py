@@ -13,6 +13,7 @@ from vault_tools import diagrams
 from vault_tools.capacity import whiteboard
 from vault_tools.capacity.quantity import EXAMPLES
 from vault_tools.diagrams import companion
+from vault_tools.diagrams.architecture import product_named
 from vault_tools.diagrams.mermaid import code
 from vault_tools.library import rules
 from vault_tools.library.notes import DEEP_DIVE, TRADE_OFF, LibraryNote
@@ -116,6 +117,8 @@ def _default_choice(topic: Topic, note: LibraryNote) -> tuple[str, str]:
 
 
 def components(topic: Topic) -> str:
+    if topic.problem is not None and not topic.prop_list("components"):
+        return _problem_parts(topic)
     if not topic.components:
         return "> [!note] No components yet\n> List them in `components:`; see [[Components]] for the names.\n"
     first, second = ("AWS", "Azure") if topic.cloud == "aws" else ("Azure", "AWS")
@@ -132,6 +135,23 @@ def components(topic: Topic) -> str:
         rows.append([cell(component.name), component.layer, cell(services[first]), cell(services[second]),
                      cell(component.oss)])
     return table(["Component", "Layer", first, second, "Open source"], rows)
+
+
+def _problem_parts(topic: Topic) -> str:
+    """Each part of the problem's infrastructure, what it does, and the
+    service that plays it on each cloud (the one its description names first)."""
+    first, second = ("AWS", "Azure") if topic.cloud == "aws" else ("Azure", "AWS")
+    rows = []
+    for part in topic.problem.parts:
+        component = topic.context.catalog.find(part.component)
+        if component is None:
+            rows.append([cell(part.name), cell(part.component), "?", "—", cell(part.does)])
+            continue
+        services = {"Azure": component.azure, "AWS": component.aws}
+        chosen = product_named(part.does, services[first])
+        rows.append([cell(part.name), component.name, cell(f"**{chosen}**" if chosen else services[first]),
+                     cell(services[second]), cell(part.does)])
+    return table(["Part", "Component", first, second, "Holds / does"], rows)
 
 
 def probes(topic: Topic) -> str:

@@ -126,14 +126,15 @@ class Topic:
         """The stub's `entities`, else its problem's `## Entities` (name → fields)."""
         value = self.props.get("entities")
         if value in (None, "", [], {}) and self.problem is not None and self.problem.entities:
-            return dict(self.problem.entities)
+            return {row.name: row.fields for row in self.problem.entities}
         return value
 
     @cached_property
     def capacity(self) -> CapacityReport:
         catalog = self.context.catalog
         roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
-        report = build_report(self.numbers, self.name, self.context.prices, roles)
+        split = self.problem.latency if self.problem is not None else None
+        report = build_report(self.numbers, self.name, self.context.prices, roles, split or None)
         if self.problem is not None:  # its own estimates say what the ratio means for it
             report = replace(report, insights=[i for i in report.insights if i.about != "ratio"])
         return report

@@ -40,6 +40,7 @@ class CostInputs:
     writes: float | None
     read_size: float
     write_size: float
+    peak_messages: float | None = None  # messages/s at peak when given apart from writes
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,8 @@ def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
     return _line("database", "SQL database compute", vcores, text, price, "sql-vcore", "vCore-month")
 
 
-MESSAGING = ("stream", "queue", "pubsub")  # roles that carry one message per write
+MESSAGING = ("stream", "queue", "pubsub")
+STANDARD_MAX_UNITS = 40  # Event Hubs Standard: throughput units per namespace  # roles that carry one message per write
 
 
 def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -263,7 +265,7 @@ def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
 def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLine:
     """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s at peak;
     Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
-    peak = inputs.peak_writes or 0.0
+    peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
     units = max(1, math.ceil(peak / 1_000), math.ceil(peak * inputs.write_size / 1e6))
     if inputs.cloud == "aws":
         unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")
@@ -278,6 +280,8 @@ def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLin
     usd = units * unit_price.usd + events / 1e6 * event_price.usd
     formula = (f"{human_rate(peak)} peak ÷ 1K events/s = {units} {unit} × ${unit_price.usd:g} + "
                f"{human_count(events)} events × ${event_price.usd:g}/million")
+    if inputs.cloud != "aws" and units > STANDARD_MAX_UNITS:
+        formula += f"; over Standard's {STANDARD_MAX_UNITS} TU per namespace: Premium or Dedicated, or batch events"
     return CostLine("stream", label, usd, formula, (unit_price, event_price))
 
 

@@ -127,14 +127,16 @@ class CapacityReport:
 
 
 def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None,
-                 roles: tuple[str, ...] | None = None) -> CapacityReport:
+                 roles: tuple[str, ...] | None = None,
+                 latency_split: tuple[tuple[str, float], ...] | None = None) -> CapacityReport:
     """Work out the capacity, SLA, growth and monthly cost of one topic.
 
     `props` has kebab-case keys as the YAML loader gave them. Never raises
     on a property value: unreadable ones become Problems (path None) and
     their figures unknown or defaulted, and every default is an assumption.
     `prices` None means the price table shipped with the package; `roles`
-    are what the components do, from the catalog (see `read_inputs`).
+    are what the components do, from the catalog (see `read_inputs`);
+    `latency_split` the hops of the main request and their shares of p99.
     """
     inputs, working = read_inputs(props, roles)
     steps = list(working.steps)
@@ -143,8 +145,8 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     bandwidth = _bandwidth(inputs, traffic, steps)
     cache = _cache(inputs, traffic, steps)
     instances = _instances(inputs, traffic, steps)
-    sla = service_level(inputs, traffic.writes, traffic.reads)
-    growth = project(inputs.growth, _figures(traffic, storage, bandwidth, cache), _instances_at(inputs))
+    sla = service_level(inputs, traffic.writes, traffic.reads, latency_split)
+    growth = project(inputs.growth, _figures(traffic, storage, bandwidth, cache, inputs), _instances_at(inputs))
     cost = estimate(_cost_inputs(inputs, traffic, storage, bandwidth, cache, instances),
                     default_prices() if prices is None else prices)
     assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic)]
@@ -224,7 +226,11 @@ def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth
 
 
 def _cache(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> float | None:
-    """cache-hot share of one day's reads × read-size (media stays in the CDN)."""
+    """cache-size when given (the hot state's own size); else cache-hot share
+    of one day's reads × read-size (media stays in the CDN)."""
+    if inputs.cache_size is not None:
+        steps.append(Step("Cache", f"{human_bytes(inputs.cache_size)} (cache-size, given)"))
+        return inputs.cache_size
     if traffic.reads is None:
         return None
     reads_per_day = traffic.reads * DAY
@@ -253,8 +259,11 @@ def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> int | Non
     return count
 
 
-def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: float | None) -> dict:
+def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: float | None,
+             inputs: Inputs) -> dict:
+    db_writes = traffic.peak_writes if inputs.db_writes is None else inputs.db_writes * inputs.peak_factor
     return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
+            "peak_db_writes": db_writes,
             "peak_total": traffic.peak_total, "storage_per_year": storage.per_year,
             "storage_total": storage.total, "db_bytes": storage.text_total,
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
@@ -262,9 +271,15 @@ def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: fl
 
 def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: Bandwidth,
                  cache: float | None, instances: int | None) -> CostInputs:
+    def peak(given: float | None, otherwise: float | None) -> float | None:
+        return otherwise if given is None else given * inputs.peak_factor
+
     return CostInputs(inputs.cloud, inputs.components, storage.media_per_day, storage.text_total,
-                      inputs.retention / DAY, bandwidth.egress, instances, cache, traffic.peak_reads,
-                      traffic.peak_writes, traffic.writes, inputs.read_size, inputs.write_size)
+                      inputs.retention / DAY, bandwidth.egress, instances, cache,
+                      peak(inputs.db_reads, traffic.peak_reads), peak(inputs.db_writes, traffic.peak_writes),
+                      traffic.writes if inputs.messages is None else inputs.messages, inputs.read_size,
+                      inputs.write_size,
+                      None if inputs.messages is None else inputs.messages * inputs.peak_factor)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:

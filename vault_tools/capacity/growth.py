@@ -46,12 +46,11 @@ class Limit:
 
 # (figure, label, unit, limit, remedy): assumed single-node limits.
 LIMITS = (
-    ("peak_writes", "Writes on one primary database", RATE, 10_000.0,
+    ("peak_db_writes", "Writes on one primary database", RATE, 10_000.0,
      "shard writes by key, or a store that scales writes out"),
     ("cache_bytes", "One cache node's memory", BYTES, 100e9, "shard the cache (cluster mode)"),
     ("db_bytes", "One database node's disk", BYTES, 10e12,
      "shard the database; move old data to object storage"),
-    ("peak_egress", "One region's egress", BYTES_PER_SECOND, 1.25e9, "serve reads from a CDN"),
 )
 # (figure, label, unit) of the projection table.
 PROJECTED = (

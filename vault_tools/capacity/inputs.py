@@ -70,6 +70,14 @@ class Inputs:
     growth: float | None
     components: tuple[str, ...]
     cloud: str
+    # What reaches the primary database, the messaging component and the
+    # cache, when the topic says (a problem whose hot path bypasses the
+    # database); None → every write and read, one message per write, and
+    # cache-hot × a day's reads.
+    db_writes: float | None = None
+    db_reads: float | None = None
+    messages: float | None = None
+    cache_size: float | None = None
 
 
 class _Reader:
@@ -128,6 +136,8 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         growth=_value(r.read("growth", read_growth)),
         components=_components(props.get("components")) if roles is None else roles,
         cloud=_cloud(r),
+        db_writes=_rate(r, "db-writes", dau), db_reads=_rate(r, "db-reads", dau),
+        messages=_rate(r, "messages", dau), cache_size=_value(r.read("cache-size", read_size)),
     ), working
 
 
@@ -155,7 +165,7 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     if rate is None:
         return None
     amount = rate.value * rate.per
-    label = key.capitalize()
+    label = _LABELS.get(key, key.capitalize())
     if rate.unit != PER_USER_RATE:
         given = f"{rate.text} (given)" if rate.per == 1 else f"{human_count(amount)} {key} ÷ {commas(rate.per)} s"
         r.step(label, f"{given} ≈ {human_rate(rate.value)}")
@@ -172,6 +182,9 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     r.step(label, f"{human_count(population)} {name} × {significant(amount)} {key} ÷ {commas(rate.per)} s "
                   f"≈ {human_rate(per_second)}")
     return per_second
+
+
+_LABELS = {"db-writes": "Database writes", "db-reads": "Database reads"}
 
 
 def _population(r: _Reader, member: str, dau: float | None) -> tuple[float | None, str]:

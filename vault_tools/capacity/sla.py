@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from vault_tools.capacity.inputs import Inputs, Insight
@@ -53,33 +54,38 @@ class Sla:
         }
 
 
-def service_level(inputs: Inputs, writes: float | None, reads: float | None) -> Sla:
+def service_level(inputs: Inputs, writes: float | None, reads: float | None,
+                  split: tuple[tuple[str, float], ...] | None = None) -> Sla:
     """Allowed downtime per 30-day month and 365-day year, requests allowed
-    to fail per month (all writes and reads), and the p99 split per hop."""
+    to fail per month (all writes and reads), and the p99 split per hop
+    (`split`: the topic's own hops and shares, else the usual five)."""
     availability, p99 = inputs.availability, inputs.latency_p99
+    split = split or LATENCY_SPLIT
     allowed = None if availability is None else 1 - availability
     requests = None if writes is None and reads is None else ((writes or 0.0) + (reads or 0.0)) * MONTH
-    hops = [] if p99 is None else [Hop(name, share, p99 * share) for name, share in LATENCY_SPLIT]
+    hops = [] if p99 is None else [Hop(name, share, p99 * share) for name, share in split]
     assumptions = []
-    if hops:
-        split = ", ".join(f"{name.split(' (')[0].lower()} {share:.0%}" for name, share in LATENCY_SPLIT)
-        assumptions.append(f"latency budget: p99 split as {split}")
+    if hops and split is LATENCY_SPLIT:
+        shares = ", ".join(f"{name.split(' (')[0].lower()} {share:.0%}" for name, share in split)
+        assumptions.append(f"latency budget: p99 split as {shares}")
     return Sla(availability,
                None if allowed is None else allowed * MONTH,
                None if allowed is None else allowed * YEAR,
                None if allowed is None or requests is None else allowed * requests,
-               p99, hops, assumptions, _insights(availability, p99))
+               p99, hops, assumptions, _insights(availability, p99, split))
 
 
-def _insights(availability: float | None, p99: float | None) -> list[Insight]:
+def _insights(availability: float | None, p99: float | None,
+              split: tuple[tuple[str, float], ...]) -> list[Insight]:
     insights = []
     if availability is not None and availability >= 0.9999:
         insights.append(Insight("warning", f"{human_percent(availability)} allows "
                                            f"{human_duration((1 - availability) * MONTH)} down per month: "
                                            "too little for a person to react → automatic failover, "
                                            "multi-zone, zero-downtime deploys"))
-    if p99 is not None and p99 < 2 * CROSS_CONTINENT_ROUND_TRIP:
-        data = p99 * LATENCY_SPLIT[3][1]
+    data_share = next((share for name, share in split if re.search(r"cache|database|store|redis", name, re.I)), None)
+    if p99 is not None and p99 < 2 * CROSS_CONTINENT_ROUND_TRIP and data_share:
+        data = p99 * data_share
         round_trips = human_count(data / IN_DATACENTER_ROUND_TRIP)
         insights.append(Insight("tip", f"p99 {human_duration(p99)}: a cross-continent round trip (~150 ms) "
                                        "does not fit in the request path → serve from the nearest region; "

@@ -115,7 +115,7 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
         node = _node(index, part.name, component, topic.cloud)
         products = (component.aws if topic.cloud == "aws" else component.azure) if component else ""
         nodes[_name_key(part.name)] = Node(f"p{node.id[1:]}", part.name, node.layer, node.role,
-                                           _product_named(part.does, products))
+                                           product_named(part.does, products))
     for index, service in enumerate(problem.services, 1):
         nodes.setdefault(_name_key(service.name), Node(f"s{index}_{slug(service.name)}".rstrip("_"), service.name,
                                                        "service", "service"))
@@ -142,7 +142,7 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
     return Architecture(tuple(nodes.values()), tuple(edges.values()))
 
 
-def _product_named(text: str, products: str) -> str:
+def product_named(text: str, products: str) -> str:
     """The catalog product a part's description names (`PostgreSQL` → Azure
     Database for PostgreSQL), shortened; "" when it names none."""
     said = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text)}

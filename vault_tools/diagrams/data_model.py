@@ -308,6 +308,9 @@ def data_model_block(topic: Topic) -> str:
                 " user_id uuid fk User]}`\n")
         return warning + ("\n" if warning else "") + note
     schema = Schema(entities)
+    placed = _placed(topic, schema)
+    if placed:
+        return "\n".join(([warning] if warning else []) + [er_diagram(schema)] + _by_store(topic, schema, placed))
     parts = ([warning] if warning else []) + [er_diagram(schema), "**PostgreSQL**\n", ddl(schema)]
     holder, column, shown = _shard_key(topic, schema)
     nosql = next((n for n in architecture(topic).nodes if n.role == "nosql"), None)
@@ -317,3 +320,63 @@ def data_model_block(topic: Topic) -> str:
                   document_item(schema, holder)]
     parts += [f"**Partitioning** by `{schema.tables[holder.name]}.{column}`\n", partitioning(holder.name, shown)]
     return "\n".join(parts)
+
+
+def _placed(topic: Topic, schema: Schema) -> dict[str, tuple[str, str, str]]:
+    """Entity → (store, its role, partition key), from the problem's `## Entities`
+    when the topic's entities are the problem's and each row names its store."""
+    problem = topic.problem
+    if problem is None or topic.props.get("entities") not in (None, "", [], {}):
+        return {}
+    rows = {_key(row.name): row for row in problem.entities}
+    placed = {}
+    for entity in schema.entities:
+        row = rows.get(_key(entity.name))
+        part = problem.part(row.store) if row and row.store else None
+        if part is None:
+            return {}
+        component = topic.context.catalog.find(part.component)
+        placed[entity.name] = (part.name, component.role if component else part.component, row.partition_key)
+    return placed
+
+
+def _by_store(topic: Topic, schema: Schema, placed: dict[str, tuple[str, str, str]]) -> list[str]:
+    """The DDL of the entities kept in SQL, a document of the first kept in
+    NoSQL, and which store holds each entity, partitioned by what."""
+    parts = []
+    relational = [e for e in schema.entities if placed[e.name][1] == "sql"]
+    inside = {e.name for e in relational}
+    relational = [Entity(e.name, tuple(f if not f.fk or f.fk in inside else
+                                       Field(f.name, schema.type_of(f), f.pk, f.unique, "") for f in e.fields))
+                  for e in relational]  # a reference to another store is a plain column here
+    if relational:
+        stores = sorted({placed[e.name][0] for e in relational})
+        parts += [f"**PostgreSQL** ({', '.join(stores)})\n", ddl(Schema(relational))]
+    document = next((e for e in schema.entities if placed[e.name][1] == "nosql"), None)
+    if document is not None:
+        product = "DynamoDB" if topic.cloud == "aws" else "Cosmos DB"
+        key = placed[document.name][2]
+        container = f"container `{schema.tables[document.name]}`" + (f", partition key `/{ident(key, 'k')}`"
+                                                                      if key and key.lower() != "none" else "")
+        parts += [f"**{product} item** ({placed[document.name][0]}): {container}\n", document_item(schema, document)]
+    parts += ["**Where each entity lives, partitioned by what**\n", placement(schema, placed)]
+    return parts
+
+
+def placement(schema: Schema, placed: dict[str, tuple[str, str, str]]) -> str:
+    """A box per store holding its entities, each with its partition key."""
+    lines = ["flowchart LR"]
+    stores = list(dict.fromkeys(store for store, _, _ in placed.values()))
+    for index, store in enumerate(stores, 1):
+        lines.append(f'    subgraph store_{index} ["{label(store)}"]')
+        for entity in schema.entities:
+            name, _, key = placed[entity.name]
+            if name == store:
+                by = "single partition" if not key or key.lower() == "none" else f"partition key: {key}"
+                lines.append(f'        {schema.ids[entity.name]}["{label(entity.name)}<br/>{label(by)}"]')
+        lines.append("    end")
+    for entity in schema.entities:
+        for field in entity.fields:
+            if field.fk and placed[field.fk][0] != placed[entity.name][0]:
+                lines.append(f"    {schema.ids[entity.name]} -.->|\"{label(field.name)}\"| {schema.ids[field.fk]}")
+    return mermaid(lines)

@@ -37,6 +37,16 @@ class ScaleRow:
 
 
 @dataclass(frozen=True)
+class EntityRow:
+    """A row of `## Entities`: its fields, and where it is kept and partitioned."""
+
+    name: str
+    fields: str
+    store: str = ""  # the Name of an `## Infrastructure` row
+    partition_key: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     responsibility: str
@@ -86,12 +96,13 @@ class ProblemNote:
     body: str
     scale: tuple[ScaleRow, ...] = ()
     published: tuple[ScaleRow, ...] = ()
-    entities: tuple[tuple[str, str], ...] = ()  # (entity, fields)
+    entities: tuple[EntityRow, ...] = ()
     apis: tuple[dict[str, str], ...] = ()
     services: tuple[Service, ...] = ()
     parts: tuple[Part, ...] = ()
     flows: tuple[Flow, ...] = ()
     actors: tuple[str, ...] = ()
+    latency: tuple[tuple[str, float], ...] = ()  # `## Latency budget`: hop → share of the p99
     sections: dict[str, str] = field(default_factory=dict)  # lower-case heading → its text
 
     def section(self, heading: str) -> str:
@@ -141,7 +152,9 @@ def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str,
                   for r in rows("Scale") if r.get("property"))
     published = tuple(ScaleRow(r.get("figure", "").strip("` "), r.get("published", ""), r.get("source", ""))
                       for r in rows("Published figures") if r.get("figure"))
-    entities = tuple((r["entity"].strip(), r.get("fields", "")) for r in rows("Entities") if r.get("entity"))
+    entities = tuple(EntityRow(r["entity"].strip(), r.get("fields", ""), r.get("store", "").strip(),
+                               r.get("partition key", "").strip().strip("`"))
+                     for r in rows("Entities") if r.get("entity"))
     apis = tuple(r for r in rows("APIs") if r.get("method") and r.get("path"))
     services = tuple(Service(r["service"].strip(), r.get("responsibility", ""), _names(r.get("owns", "")),
                              _names(r.get("calls", "")), _events(r.get("publishes", "")),
@@ -152,7 +165,19 @@ def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str,
                   for r in rows("Infrastructure") if r.get("name"))
     actors = tuple(r["actor"].strip() for r in rows("Actors") if r.get("actor"))
     return ProblemNote(path, title, aliases, keywords, crux, patterns, deep_dives, trade_offs, body, scale,
-                       published, entities, apis, services, parts, _flows(markdown.section(body, "Flows")), actors)
+                       published, entities, apis, services, parts, _flows(markdown.section(body, "Flows")), actors,
+                       _split(rows("Latency budget")))
+
+
+def _split(rows: list[dict[str, str]]) -> tuple[tuple[str, float], ...]:
+    """`| Hop | Share |` rows → (hop, fraction); () unless the shares read and sum to 100%."""
+    split = []
+    for row in rows:
+        share = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", row.get("share", ""))
+        if not row.get("hop") or share is None:
+            return ()
+        split.append((row["hop"].strip(), float(share[1]) / 100))
+    return tuple(split) if split and abs(sum(s for _, s in split) - 1) < 0.005 else ()
 
 
 def _property(text: str) -> str:
