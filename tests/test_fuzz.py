@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from helpers import links, make_vault, outside_blocks, stub
 
 from vault_tools import blocks, frontmatter, markdown
-from vault_tools.capacity import quantity
+from vault_tools.capacity import quantity, show
 from vault_tools.capacity.inputs import CLOUDS, Inputs, read_inputs
 from vault_tools.frontmatter import FrontmatterError
 from vault_tools.links import LinkStyle, Resolver, slug
@@ -248,17 +248,17 @@ def close(read: object, expected: float) -> bool:
 @example(number=999.6)
 @example(number=999_950.0)
 def test_shown_numbers_read_back_within_rounding(number):
-    assert close(quantity.read_size("write-size", quantity.human_bytes(number)), number)
-    assert close(quantity.read_count("dau", quantity.human_count(number)), number)
-    assert close(quantity.read_rate("writes", quantity.human_rate(number)), number)
-    assert close(quantity.read_duration("retention", quantity.human_duration(number)), number)
+    assert close(quantity.read_size("write-size", show.human_bytes(number)), number)
+    assert close(quantity.read_count("dau", show.human_count(number)), number)
+    assert close(quantity.read_rate("writes", show.human_rate(number)), number)
+    assert close(quantity.read_duration("retention", show.human_duration(number)), number)
 
 
 @FUZZ
 @given(seconds=st.floats(1e-3, 3599.0), fraction=st.floats(0.0, 1.0))
 def test_shown_latencies_and_percentages_read_back(seconds, fraction):
-    assert close(quantity.read_latency("latency-p99", quantity.human_duration(seconds)), seconds)
-    shown = quantity.read_fraction("availability", quantity.human_percent(fraction))
+    assert close(quantity.read_latency("latency-p99", show.human_duration(seconds)), seconds)
+    shown = quantity.read_fraction("availability", show.human_percent(fraction))
     assert isinstance(shown, quantity.Quantity) and abs(shown.value - fraction) <= 5e-7
 
 

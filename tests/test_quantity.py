@@ -8,10 +8,10 @@ from hypothesis import given, settings, strategies as st
 
 from vault_tools.problems import Problem
 from vault_tools.capacity.quantity import (
-    BYTES, DAY, FRACTION, MONTH, PER_USER_RATE, RATE, SECONDS, YEAR, Quantity, human_bytes,
-    human_count, human_duration, human_money, human_percent, human_rate, read_count, read_duration,
-    read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size,
-    read_throughput, significant,
+    BYTES, DAY, FRACTION, MONTH, PER_USER_RATE, RATE, SECONDS, YEAR, Quantity, read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size, read_throughput,
+)
+from vault_tools.capacity.show import (
+    human_bytes, human_count, human_duration, human_money, human_percent, human_rate, significant,
 )
 
 READERS = (read_count, read_rate, read_size, read_duration, read_latency, read_fraction, read_ratio,

@@ -23,7 +23,7 @@ from vault_tools.links import LinkStyle, Resolver
 from vault_tools.note import STUB, TOPIC, Note, parse
 from vault_tools.problems import Kind, Problem
 from vault_tools.render import render
-from vault_tools.settings import VaultError
+from vault_tools.settings import Settings, VaultError
 from vault_tools.topic import Context, Topic
 
 
@@ -87,6 +87,9 @@ class Pipeline:
         self.library: dict[str, LibraryNote] = {}
         self.facts: dict[str, TopicFacts] = {}
         self.ledger = cache.Ledger()
+        self.reader = Reader(root, lambda: self.settings, self.problems_by_path)
+        self.emitter = Emitter(root, self.ledger, self.problems_by_path,
+                               lambda path, data: self.on_written(path, data))
         # Asked between notes: when it says stop, the run ends after the note in
         # hand and writes nothing more (the next run picks up the rest).
         self.should_stop: Callable[[], bool] = lambda: False
@@ -121,7 +124,7 @@ class Pipeline:
         """One note as a topic in this vault's context (for `capacity`);
         raises VaultError when the note cannot be read."""
         entry = scan.entry(self.root, rel, self.settings) or scan.Entry(rel, 0, 0, False)
-        note = self._read(entry, skim=False)  # any note the person names, tagged or not
+        note = self.reader.read(entry, skim=False)  # any note the person names, tagged or not
         if note is None:
             found = self.problems_by_path.get(rel) or [Problem("cannot be read as a note", rel)]
             raise VaultError("; ".join(p.line() for p in found))
@@ -139,7 +142,7 @@ class Pipeline:
         if any(self.config.is_config(path) for path in paths):
             self.reload()
             return self._full(apply)
-        notes, gone = self._read_paths(paths)
+        notes, gone = self.reader.read_paths(paths)
         if self._library_changed(notes, gone):
             return self._full(apply)
         report = SyncReport(notes=len(notes), apply=apply)
@@ -169,7 +172,8 @@ class Pipeline:
         digest = self.ledger.digest(listing, self.settings.problems_note)
         found = None if self.resident else cache.unchanged(self.root, self.config.fingerprint, digest)
         if found is not None:  # every note as the last sync left it: its problems still stand
-            self.problems_by_path = found
+            self.problems_by_path.clear()
+            self.problems_by_path.update(found)
             return self._finish(SyncReport(notes=len(listing.notes), apply=apply))
         cached, cached_library = cache.load(self.root, self.config.fingerprint)
         topics, library_notes = self._index(listing, cached)
@@ -185,7 +189,7 @@ class Pipeline:
                 self.facts[entry.path] = hit.facts  # unchanged since the last sync: nothing to render
                 self.ledger.settle(entry.path, hit)
                 continue
-            note = self._read(entry)
+            note = self.reader.read(entry)
             if note is not None:
                 self._render_topic(note, context, report)
                 self._settle_topic(entry, stamps)
@@ -202,7 +206,8 @@ class Pipeline:
                ) -> tuple[list[tuple[scan.Entry, cache.Cached | None]], dict[str, Note]]:
         """First pass over every note: what links can reach, the library, and
         which notes are topics (with what the cache knew of them)."""
-        self.problems_by_path, self.facts, self.library = {}, {}, {}
+        self.problems_by_path.clear()
+        self.facts, self.library = {}, {}
         known: dict[str, tuple[str, ...]] = {}
         topics: list[tuple[scan.Entry, cache.Cached | None]] = []
         library_notes: dict[str, Note] = {}
@@ -218,7 +223,7 @@ class Pipeline:
                 else:
                     self.ledger.settle(entry.path, hit)
                 continue
-            note = self._read(entry)
+            note = self.reader.read(entry)
             if note is not None:
                 known[note.path] = aliases(note.props)
             if note is not None and note.kind in (STUB, TOPIC):
@@ -240,37 +245,6 @@ class Pipeline:
                                      stamps.get(companion.drawing_path(entry.path)))
 
     # -- stages -------------------------------------------------------------------
-
-    def _read_paths(self, paths: list[str]) -> tuple[dict[str, Note], list[str]]:
-        notes, gone = {}, []
-        for path in paths:
-            entry = scan.entry(self.root, path, self.settings)
-            note = self._read(entry) if entry else None
-            if note is not None:
-                notes[path] = note
-            elif entry is None:
-                gone.append(path)
-        return notes, gone
-
-    def _read(self, entry: scan.Entry, record: bool = True, skim: bool = True) -> Note | None:
-        """The note, its read and parse problems recorded (unless `record` is
-        False: a second read for rendering keeps what the first one found).
-        `skim`: see `note.parse`."""
-        if entry.path == self.settings.problems_note:
-            return None
-        raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
-        if raw is None:
-            if record:
-                self.problems_by_path[entry.path] = [problem] if problem else []
-            return None
-        note, problems = parse(entry.path, raw, self.settings, skim=skim)
-        if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
-            note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
-                                            entry.path, kind=Kind.UNSAFE,
-                                            hint="replace the link with the note itself")]
-        if record:
-            self.problems_by_path[entry.path] = problems
-        return note
 
     def _index_library(self, note: Note) -> bool:
         entry, problems = library_note(note)
@@ -294,7 +268,7 @@ class Pipeline:
         result = render(note, context, self.config.scaffolds)
         self.problems_by_path[note.path] = self.problems_by_path.get(note.path, []) + result.problems
         if result.text is not None:
-            self._emit(Change(note.path, Action(result.action), note.raw, note.encode(result.text)), report)
+            self.emitter.emit(Change(note.path, Action(result.action), note.raw, note.encode(result.text)), report)
         if result.topic is None:
             self.facts.pop(note.path, None)
             return
@@ -318,9 +292,9 @@ class Pipeline:
         except OSError:
             return
         if before is None:
-            self._emit(Change(rel, Action.DRAWN, None, after), report)
+            self.emitter.emit(Change(rel, Action.DRAWN, None, after), report)
         elif before != after and companion.owned(before.decode("utf-8", "replace")):
-            self._emit(Change(rel, Action.REDRAWN, before, after), report)
+            self.emitter.emit(Change(rel, Action.REDRAWN, before, after), report)
 
     def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
         """Library notes whose cross-topic blocks change with these topics."""
@@ -341,7 +315,7 @@ class Pipeline:
         crosslinks = Crosslinks(self.facts.values(), context.resolver, context.style)
         for path in sorted(paths):
             entry = self.library.get(path)
-            note = read.get(path) or self._reread(path)
+            note = read.get(path) or self.reader.reread(path)
             if entry is None or note is None:
                 continue
             text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
@@ -350,21 +324,78 @@ class Pipeline:
                     if p.kind not in blocks.PROBLEM_KINDS]  # found anew
             self.problems_by_path[path] = kept + problems
             if text != note.text:
-                self._emit(Change(path, Action.UPDATED, note.raw, note.encode(text)), report)
-
-    def _reread(self, path: str) -> Note | None:
-        entry = scan.entry(self.root, path, self.settings)
-        return self._read(entry, record=False) if entry else None
+                self.emitter.emit(Change(path, Action.UPDATED, note.raw, note.encode(text)), report)
 
     def _finish(self, report: SyncReport) -> SyncReport:
         report.problems = self.problems()
         change = problems_note_change(self.root, self.settings, report.problems)
         if change is not None:
-            self._emit(change, report)
+            self.emitter.emit(change, report)
             report.problems = self.problems()
         return report
 
-    def _emit(self, change: Change, report: SyncReport) -> None:
+    def problems(self) -> list[Problem]:
+        """Every problem known now, in a stable order."""
+        found = self.config.problems + [p for problems in self.problems_by_path.values() for p in problems]
+        return sorted(dict.fromkeys(found), key=lambda p: (p.path or "", p.key or "", p.message))
+
+
+class Reader:
+    """Reads notes (scan, then parse) and records each one's read and parse
+    problems in `problems` (the pipeline's, by path)."""
+
+    def __init__(self, root: Path, settings: Callable[[], Settings], problems: dict[str, list[Problem]]):
+        self.root, self._settings, self.problems_by_path = root, settings, problems
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings()
+
+    def read_paths(self, paths: list[str]) -> tuple[dict[str, Note], list[str]]:
+        notes, gone = {}, []
+        for path in paths:
+            entry = scan.entry(self.root, path, self.settings)
+            note = self.read(entry) if entry else None
+            if note is not None:
+                notes[path] = note
+            elif entry is None:
+                gone.append(path)
+        return notes, gone
+
+    def read(self, entry: scan.Entry, record: bool = True, skim: bool = True) -> Note | None:
+        """The note, its read and parse problems recorded (unless `record` is
+        False: a second read for rendering keeps what the first one found).
+        `skim`: see `note.parse`."""
+        if entry.path == self.settings.problems_note:
+            return None
+        raw, problem = scan.read(self.root, entry, self.settings.max_note_bytes)
+        if raw is None:
+            if record:
+                self.problems_by_path[entry.path] = [problem] if problem else []
+            return None
+        note, problems = parse(entry.path, raw, self.settings, skim=skim)
+        if note is not None and entry.is_link and note.kind in (STUB, TOPIC):
+            note, problems = None, [Problem("the note is a symbolic link; vault-tools never writes through links",
+                                            entry.path, kind=Kind.UNSAFE,
+                                            hint="replace the link with the note itself")]
+        if record:
+            self.problems_by_path[entry.path] = problems
+        return note
+
+    def reread(self, path: str) -> Note | None:
+        entry = scan.entry(self.root, path, self.settings)
+        return self.read(entry, record=False) if entry else None
+
+
+class Emitter:
+    """Records each change in the report and, when applying, writes it (the
+    ledger learns its new stamp; a refusal is a retry or a problem)."""
+
+    def __init__(self, root: Path, ledger: cache.Ledger, problems: dict[str, list[Problem]],
+                 on_written: Callable[[str, bytes], None]):
+        self.root, self.ledger, self.problems_by_path, self.on_written = root, ledger, problems, on_written
+
+    def emit(self, change: Change, report: SyncReport) -> None:
         """Record a change; when applying, write it now and keep only its name
         (a first sync of thousands of stubs then holds no note in memory)."""
         if not report.apply:
@@ -386,11 +417,6 @@ class Pipeline:
             report.retry.append(refused)
         else:
             self.problems_by_path.setdefault(change.path, []).append(refused)
-
-    def problems(self) -> list[Problem]:
-        """Every problem known now, in a stable order."""
-        found = self.config.problems + [p for problems in self.problems_by_path.values() for p in problems]
-        return sorted(dict.fromkeys(found), key=lambda p: (p.path or "", p.key or "", p.message))
 
 
 def problems_note_change(root: Path, settings, problems: list[Problem]) -> Change | None:

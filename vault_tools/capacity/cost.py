@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from vault_tools.capacity.inputs import HOT_DAYS
 from vault_tools.capacity.prices import PRICE_NOTE, Price, PriceTable
 from vault_tools.problems import Kind, Problem
-from vault_tools.capacity.quantity import (
-    MONTH, human_bytes, human_count, human_rate, read_size,
-)
+from vault_tools.capacity.quantity import MONTH, read_size
+from vault_tools.capacity.show import human_bytes, human_count, human_rate
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
 COOL_DAYS = 365

@@ -18,9 +18,8 @@ from vault_tools.capacity.prices import PriceTable, default_prices
 from vault_tools.capacity.growth import Growth, project
 from vault_tools.problems import Problem
 from vault_tools.capacity.sla import Sla, service_level
-from vault_tools.capacity.quantity import (
-    DAY, commas, human_bytes, human_count, human_percent, human_rate, significant,
-)
+from vault_tools.capacity.quantity import DAY
+from vault_tools.capacity.show import commas, human_bytes, human_count, human_percent, human_rate, significant
 
 HEADROOM = 0.7  # run app instances at 70% of what one serves at peak
 MIN_INSTANCES = 2  # one can fail or be deployed while the other serves

@@ -7,9 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from vault_tools.capacity.quantity import (
-    BYTES, BYTES_PER_SECOND, COUNT, INSTANCES, RATE, human, human_percent, significant,
-)
+from vault_tools.capacity.quantity import BYTES, BYTES_PER_SECOND, COUNT, INSTANCES, RATE
+from vault_tools.capacity.show import human, human_percent, significant
 
 SCALES = ("now", "1 year", "3 years", "10×", "100×")
 

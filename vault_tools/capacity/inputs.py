@@ -8,10 +8,9 @@ from typing import Callable, Mapping
 
 from vault_tools.problems import Kind, Problem
 from vault_tools.capacity.quantity import (
-    PER_USER_RATE, Quantity, Reading, commas, human_bytes, human_count, human_percent, human_rate,
-    read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate,
-    read_ratio, read_size, read_throughput, shown, significant, YEAR,
+    PER_USER_RATE, Quantity, Reading, read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size, read_throughput, shown, YEAR,
 )
+from vault_tools.capacity.show import commas, human_bytes, human_count, human_percent, human_rate, significant
 
 CLOUDS = ("azure", "aws")
 # Properties that say the same thing another way: one given, the others are not used.

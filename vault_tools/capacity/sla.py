@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from vault_tools.capacity.inputs import Inputs, Insight
-from vault_tools.capacity.quantity import MONTH, YEAR, human_count, human_duration, human_percent
+from vault_tools.capacity.quantity import MONTH, YEAR
+from vault_tools.capacity.show import human_count, human_duration, human_percent
 
 # How a p99 budget is shared between the hops of one request.
 LATENCY_SPLIT = (

@@ -15,9 +15,9 @@ from vault_tools.capacity.engine import CapacityReport
 from vault_tools.capacity.inputs import Insight
 from vault_tools.capacity.growth import SCALES, Limit
 from vault_tools.problems import Kind, Problem
-from vault_tools.capacity.quantity import (
-    INSTANCES, NONE, human, human_bytes, human_count, human_duration, human_money,
-    human_percent, human_rate, significant,
+from vault_tools.capacity.quantity import INSTANCES
+from vault_tools.capacity.show import (
+    NONE, human, human_bytes, human_count, human_duration, human_money, human_percent, human_rate, significant,
 )
 
 PRICE_NOTE_LINK = "[[Cloud Prices]]"

@@ -9,7 +9,7 @@ from vault_tools.facts import TopicFacts
 from vault_tools.library.notes import CAPACITY, DEEP_DIVE, TRADE_OFF, LibraryNote
 from vault_tools.links import LinkStyle, Resolver
 from vault_tools.generators import cell, table
-from vault_tools.capacity.quantity import human_bytes, human_count, human_money, human_rate
+from vault_tools.capacity.show import human_bytes, human_count, human_money, human_rate
 
 _NONE = "—"
 

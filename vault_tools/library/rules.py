@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vault_tools.capacity.quantity import Quantity, human_count, read_count, read_size
+from vault_tools.capacity.quantity import Quantity, read_count, read_size
+from vault_tools.capacity.show import human_count
 
 _COMPARE = re.compile(r"^(?P<metric>[a-z-]+)\s*(?P<op>>=|<=|>|<)\s*(?P<value>[\d.]+\s*[a-z]*)$", re.I)
 
