@@ -112,9 +112,8 @@ class Pipeline:
                        LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
 
     def index(self) -> list[str]:
-        """Know the vault's library and links without rendering anything
-        (for `capacity`, `new` and `problems`: a topic's problem is in the
-        library); returns the paths of the stubs and topics."""
+        """Know the vault's library and links, rendering nothing (a topic's problem is
+        in the library: `capacity`, `new`, `problems`); the stubs' and topics' paths."""
         listing = scan.walk(self.root, self.settings)
         topics, _ = self._index(listing, cache.load(self.root, self.config.fingerprint)[0])
         self.ledger.forget()
@@ -143,7 +142,7 @@ class Pipeline:
             self.reload()
             return self._full(apply)
         notes, gone = self.reader.read_paths(paths)
-        if self._library_changed(notes, gone):
+        if library_changed(notes, gone, self.library, self.resolver):
             return self._full(apply)
         report = SyncReport(notes=len(notes), apply=apply)
         old = {path: self.facts.get(path) for path in [*notes, *gone]}
@@ -159,7 +158,7 @@ class Pipeline:
                 return report
             self._render_topic(note, context, report)
         touched = {path for path in notes if path in self.library}  # e.g. a block emptied by hand
-        self._render_library(self._dependents(old) | touched, context, report, notes)
+        render_library(self, dependents(old, self.facts, self.library) | touched, context, report, notes)
         return self._finish(report)
 
     def _full(self, apply: bool) -> SyncReport:
@@ -192,8 +191,11 @@ class Pipeline:
             note = self.reader.read(entry)
             if note is not None:
                 self._render_topic(note, context, report)
-                self._settle_topic(entry, stamps)
-        self._render_library(set(self.library), context, report, library_notes)
+                if entry.path in self.facts:  # remembered if the disk now holds what was rendered
+                    self.ledger.settle_topic(entry, self.facts[entry.path], self.resolver.paths.get(entry.path, ()),
+                                             tuple(self.problems_by_path.get(entry.path, ())),
+                                             stamps.get(companion.drawing_path(entry.path)))
+        render_library(self, set(self.library), context, report, library_notes)
         report = self._finish(report)
         if apply:
             problems = {path: found for path, found in self.problems_by_path.items()
@@ -237,13 +239,6 @@ class Pipeline:
         self.resolver = Resolver(known)
         return topics, library_notes
 
-    def _settle_topic(self, entry: scan.Entry, stamps: dict) -> None:
-        """Remember a rendered topic in the stamp cache (see `Ledger.settle_topic`)."""
-        if entry.path in self.facts:
-            self.ledger.settle_topic(entry, self.facts[entry.path], self.resolver.paths.get(entry.path, ()),
-                                     tuple(self.problems_by_path.get(entry.path, ())),
-                                     stamps.get(companion.drawing_path(entry.path)))
-
     # -- stages -------------------------------------------------------------------
 
     def _index_library(self, note: Note) -> bool:
@@ -254,16 +249,6 @@ class Pipeline:
         self.problems_by_path[note.path] = self.problems_by_path.get(note.path, []) + problems
         return True
 
-    def _library_changed(self, notes: dict[str, Note], gone: list[str]) -> bool:
-        """Whether a library note (or a note's aliases) changed: topics then need a full run."""
-        if any(path in self.library for path in gone):
-            return True
-        for path, note in notes.items():
-            entry, _ = library_note(note)
-            if entry != self.library.get(path) or (entry and aliases(note.props) != self.resolver.paths.get(path)):
-                return True
-        return False
-
     def _render_topic(self, note: Note, context: Context, report: SyncReport) -> None:
         result = render(note, context, self.config.scaffolds)
         self.problems_by_path[note.path] = self.problems_by_path.get(note.path, []) + result.problems
@@ -272,59 +257,9 @@ class Pipeline:
         if result.topic is None:
             self.facts.pop(note.path, None)
             return
-        text = result.text if result.text is not None else note.text
-        body = text[note.span.body_start:] if note.span else text
-        figures = result.topic.capacity.to_json()
-        figures["monthly_cost_usd_total"] = (figures.get("monthly_cost_usd") or {}).get("total")
-        self.facts[note.path] = topic_facts(note.path, note.topic_name, body, context.resolver, self.library,
-                                            figures)
+        self.facts[note.path] = facts_of(note, result, context, self.library)
         for rel, companion_text in result.companions.items():
-            self._companion(rel, companion_text.encode("utf-8"), report)
-
-    def _companion(self, rel: str, after: bytes, report: SyncReport) -> None:
-        """A companion file (the topic's drawing), written while it is still ours."""
-        if (self.root / rel).is_symlink():
-            return  # a link is the person's, like a drawing drawn on: never ours to write
-        try:
-            before = scan.read_regular(self.root / rel)
-        except FileNotFoundError:
-            before = None
-        except OSError:
-            return
-        if before is None:
-            self.emitter.emit(Change(rel, Action.DRAWN, None, after), report)
-        elif before != after and companion.owned(before.decode("utf-8", "replace")):
-            self.emitter.emit(Change(rel, Action.REDRAWN, before, after), report)
-
-    def _dependents(self, old: dict[str, TopicFacts | None]) -> set[str]:
-        """Library notes whose cross-topic blocks change with these topics."""
-        affected: set[str] = set()
-        for path, before in old.items():
-            after = self.facts.get(path)
-            if before == after:
-                continue
-            for facts in (before, after):
-                if facts is not None:
-                    affected |= facts.links
-            if (before and before.figures, before and before.name) != (after and after.figures, after and after.name):
-                affected |= {p for p, entry in self.library.items() if entry.kind == CAPACITY}
-        return affected
-
-    def _render_library(self, paths: set[str], context: Context, report: SyncReport,
-                        read: dict[str, Note]) -> None:
-        crosslinks = Crosslinks(self.facts.values(), context.resolver, context.style)
-        for path in sorted(paths):
-            entry = self.library.get(path)
-            note = read.get(path) or self.reader.reread(path)
-            if entry is None or note is None:
-                continue
-            text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
-            problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
-            kept = [p for p in self.problems_by_path.get(path, [])
-                    if p.kind not in blocks.PROBLEM_KINDS]  # found anew
-            self.problems_by_path[path] = kept + problems
-            if text != note.text:
-                self.emitter.emit(Change(path, Action.UPDATED, note.raw, note.encode(text)), report)
+            self.emitter.companion(rel, companion_text.encode("utf-8"), report)
 
     def _finish(self, report: SyncReport) -> SyncReport:
         report.problems = self.problems()
@@ -338,6 +273,62 @@ class Pipeline:
         """Every problem known now, in a stable order."""
         found = self.config.problems + [p for problems in self.problems_by_path.values() for p in problems]
         return sorted(dict.fromkeys(found), key=lambda p: (p.path or "", p.key or "", p.message))
+
+
+def facts_of(note: Note, result, context: Context, library: dict[str, LibraryNote]) -> TopicFacts:
+    """What a rendered topic contributes to the cross-topic notes, from its text as it will be on disk."""
+    text = result.text if result.text is not None else note.text
+    body = text[note.span.body_start:] if note.span else text
+    figures = result.topic.capacity.to_json()
+    figures["monthly_cost_usd_total"] = (figures.get("monthly_cost_usd") or {}).get("total")
+    return topic_facts(note.path, note.topic_name, body, context.resolver, library, figures)
+
+
+def render_library(pipeline: Pipeline, paths: set[str], context: Context, report: SyncReport,
+                   read: dict[str, Note]) -> None:
+    """Refresh the cross-topic blocks of the library notes at `paths` (the
+    render stage of the library: after every topic's facts are known)."""
+    crosslinks = Crosslinks(pipeline.facts.values(), context.resolver, context.style)
+    for path in sorted(paths):
+        entry = pipeline.library.get(path)
+        note = read.get(path) or pipeline.reader.reread(path)
+        if entry is None or note is None:
+            continue
+        text, problems = blocks.refresh(note.text, crosslinks.generator(entry), note.newline)
+        problems = [Problem(p.message, path, p.key, p.hint, p.kind) for p in problems]
+        kept = [p for p in pipeline.problems_by_path.get(path, [])
+                if p.kind not in blocks.PROBLEM_KINDS]  # found anew
+        pipeline.problems_by_path[path] = kept + problems
+        if text != note.text:
+            pipeline.emitter.emit(Change(path, Action.UPDATED, note.raw, note.encode(text)), report)
+
+
+def library_changed(notes: dict[str, Note], gone: list[str], library: dict[str, LibraryNote],
+                    resolver: Resolver) -> bool:
+    """Whether a library note (or a note's aliases) changed: topics then need a full run."""
+    if any(path in library for path in gone):
+        return True
+    for path, note in notes.items():
+        entry, _ = library_note(note)
+        if entry != library.get(path) or (entry and aliases(note.props) != resolver.paths.get(path)):
+            return True
+    return False
+
+
+def dependents(old: dict[str, TopicFacts | None], facts: dict[str, TopicFacts],
+               library: dict[str, LibraryNote]) -> set[str]:
+    """Library notes whose cross-topic blocks change with these topics."""
+    affected: set[str] = set()
+    for path, before in old.items():
+        after = facts.get(path)
+        if before == after:
+            continue
+        for found in (before, after):
+            if found is not None:
+                affected |= found.links
+        if (before and before.figures, before and before.name) != (after and after.figures, after and after.name):
+            affected |= {p for p, entry in library.items() if entry.kind == CAPACITY}
+    return affected
 
 
 class Reader:
@@ -417,6 +408,21 @@ class Emitter:
             report.retry.append(refused)
         else:
             self.problems_by_path.setdefault(change.path, []).append(refused)
+
+    def companion(self, rel: str, after: bytes, report: SyncReport) -> None:
+        """A companion file (the topic's drawing), written while it is still ours."""
+        if (self.root / rel).is_symlink():
+            return  # a link is the person's, like a drawing drawn on: never ours to write
+        try:
+            before = scan.read_regular(self.root / rel)
+        except FileNotFoundError:
+            before = None
+        except OSError:
+            return
+        if before is None:
+            self.emit(Change(rel, Action.DRAWN, None, after), report)
+        elif before != after and companion.owned(before.decode("utf-8", "replace")):
+            self.emit(Change(rel, Action.REDRAWN, before, after), report)
 
 
 def problems_note_change(root: Path, settings, problems: list[Problem]) -> Change | None:
