@@ -368,3 +368,13 @@ class TestWhatReachesEachStore:
         stream = next(l for l in report({**self.BASE, "writes": "50K/s", "components": ["stream"]}, prices=None).cost.lines
                       if l.key == "stream")
         assert "over Standard's 40 TU per namespace" in stream.formula
+
+
+def test_growth_stops_at_the_people_online():
+    """100× of 500M DAU is not 50B users, six times the world's population."""
+    projected = report({"dau": "500M", "writes": "1/user/day", "growth": "40%/year"}).growth
+    users = next(p for p in projected.projections if p.label.startswith("Daily active users"))
+    assert users.label == "Daily active users (capped)" and max(users.values) == 5.5e9
+    assert any("people online worldwide" in line for line in projected.assumptions)
+    small = report({"dau": "1M", "writes": "1/user/day"}).growth
+    assert next(p for p in small.projections if p.label.startswith("Daily")).label == "Daily active users"

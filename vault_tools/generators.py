@@ -149,6 +149,8 @@ def _problem_parts(topic: Topic) -> str:
             continue
         services = {"Azure": component.azure, "AWS": component.aws}
         chosen = product_named(part.does, services[first])
+        if component.layer == "client" and not chosen:
+            services = {"Azure": "on users' devices", "AWS": "on users' devices"}
         rows.append([cell(part.name), component.name, cell(f"**{chosen}**" if chosen else services[first]),
                      cell(services[second]), cell(part.does)])
     return table(["Part", "Component", first, second, "Holds / does"], rows)

@@ -11,6 +11,7 @@ from vault_tools.capacity.quantity import BYTES, BYTES_PER_SECOND, COUNT, INSTAN
 from vault_tools.capacity.show import human, human_percent, significant
 
 SCALES = ("now", "1 year", "3 years", "10×", "100×")
+PEOPLE_ONLINE = 5.5e9  # internet users worldwide, ITU Facts and Figures 2024
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,23 @@ def project(growth: float | None, figures: dict[str, float | None],
     factors = multipliers(growth)
     projections = [Projection(label, unit, _scaled(figures.get(key), factors))
                    for key, label, unit in PROJECTED if figures.get(key) is not None]
+    capped = False
+    for index, projection in enumerate(projections):
+        if projection.unit == COUNT and any(v is not None and v > PEOPLE_ONLINE for v in projection.values):
+            capped = True  # 100× of 500M users is not 50B people
+            values = tuple(None if v is None else min(v, PEOPLE_ONLINE) for v in projection.values)
+            projections[index] = Projection(projection.label + " (capped)", projection.unit, values)
     peaks = _scaled(figures.get("peak_total"), factors)
     if figures.get("peak_total") is not None:
         projections.append(Projection("App instances", INSTANCES, tuple(
             None if peak is None else instances_for(peak) for peak in peaks)))
     limits = [Limit(label, unit, figures[key], limit, remedy, _years(figures[key], limit, growth))
               for key, label, unit, limit, remedy in LIMITS if figures.get(key)]
-    return Growth(growth, projections, limits, _assumptions(growth, factors))
+    notes = _assumptions(growth, factors)
+    if capped:
+        notes.append(f"users stop at ~{human(PEOPLE_ONLINE, COUNT)}, the people online worldwide "
+                     "(ITU, Facts and Figures 2024): traffic beyond that is more use per user, not more users")
+    return Growth(growth, projections, limits, notes)
 
 
 def _scaled(value: float | None, factors: tuple[float | None, ...]) -> tuple[float | None, ...]:

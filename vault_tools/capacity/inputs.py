@@ -128,7 +128,8 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         retention=r.value("retention", read_duration, 5 * YEAR, "5 years"),
         peak_factor=r.value("peak-factor", read_factor, 2.0, "2"),
         replication=r.value("replication", read_factor, 3.0, "3"),
-        cache_hot=r.value("cache-hot", read_fraction, 0.2, "20%"),
+        cache_hot=(r.value("cache-hot", read_fraction, 0.2, "20%") if "cache-size" not in props
+                   else _value(r.read("cache-hot", read_fraction)) or 0.2),
         server_rps=r.value("server-rps", read_throughput, 1000.0, "1,000 requests/s per instance"),
         availability=_value(r.read("availability", read_fraction)),
         latency_p99=_value(r.read("latency-p99", read_latency)),

@@ -107,8 +107,8 @@ def architecture(topic: Topic) -> Architecture:
 
 def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
     """A box per `## Infrastructure` row (placed by its catalog component) and
-    per service; an arrow per call, ownership, publication and consumption in
-    `## Services`, and per call or async step of the `## Flows`."""
+    per service; an arrow per ownership, call, publication and consumption in
+    `## Services` (labelled so), then per call or async step of the `## Flows`."""
     nodes: dict[str, Node] = {}
     for index, part in enumerate(problem.parts, 1):
         component = topic.context.catalog.find(part.component)
@@ -126,19 +126,19 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
         if a is not None and b is not None and a.id != b.id:
             edges.setdefault((a.id, b.id), Edge(a.id, b.id, asynchronous, text))
 
-    for flow in problem.flows:
-        for step in flow.steps:
-            if step.arrow in ("->>", "-)"):
-                add(step.source, step.target, step.arrow == "-)")
     for service in problem.services:
         for store in service.owns:
-            add(service.name, store)
+            add(service.name, store, text="owns")
         for callee in service.calls:
             add(service.name, callee)
         for bus, _ in service.publishes:
             add(service.name, bus, True, "publish")
         for bus, _ in service.consumes:
             add(bus, service.name, True, "consume")
+    for flow in problem.flows:
+        for step in flow.steps:
+            if step.arrow in ("->>", "-)"):
+                add(step.source, step.target, step.arrow == "-)")
     return Architecture(tuple(nodes.values()), tuple(edges.values()))
 
 

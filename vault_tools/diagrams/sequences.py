@@ -142,8 +142,9 @@ def flow_diagram(arch: Architecture, flow: Flow, actors: tuple[str, ...]) -> str
         if step.arrow:
             seq.call(node(step.source), node(step.target), step.text, step.arrow)
             last = node(step.target)
-        elif last is not None:
-            seq.note(last, step.text)
+        elif last is not None:  # over the participant it starts with, else the last one called
+            named = [n for key, n in by_name.items() if step.text.casefold().startswith(key)]
+            seq.note(max(named, key=lambda n: len(n.name)) if named else last, step.text)
     return seq.text()
 
 

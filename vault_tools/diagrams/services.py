@@ -64,7 +64,8 @@ def _problem_services(topic: Topic, arch: Architecture) -> str:
     for edge in edges:
         if edge.source in shown and edge.target in shown:
             target = arch.node(edge.target)
-            verb = edge.label or ("owns · reads · writes" if target.layer == "data" else "calls")
+            verb = edge.label or ("reads · writes" if target.layer == "data" else
+                                  "publish" if target.messaging else "calls")
             lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb)))
     rows = [[cell(s.name), cell(s.responsibility), cell(", ".join(s.owns) or "—"), cell(", ".join(s.calls) or "—"),
              cell(_events(s.publishes)), cell(_events(s.consumes))] for s in problem.services]
