@@ -180,9 +180,9 @@ class TestFormulas:
         assert hops[0].seconds == pytest.approx(0.04)
 
     def test_growth_compounds_yearly(self):
-        growth = report({"dau": "100M", "writes": "1/user/day", "growth": "40%/year"}).growth
+        growth = report({"dau": "10M", "writes": "1/user/day", "growth": "40%/year"}).growth
         dau = next(p for p in growth.projections if p.label == "Daily active users")
-        assert dau.values == pytest.approx((100e6, 140e6, 100e6 * 1.4**3, 1e9, 1e10))
+        assert dau.values == pytest.approx((10e6, 14e6, 10e6 * 1.4**3, 1e8, 1e9))
 
     def test_years_until_a_limit_and_the_first_to_break(self):
         # peak writes 5,000/s → the 10K/s primary limit is 2× away: log 2 / log 1.4 years
