@@ -92,7 +92,7 @@ class TestGrowthBlock:
     def test_projection_table(self):
         text = block("growth", FULL)
         assert "| Figure | Now | 1 year (+40%/y) | 3 years | 10× | 100× |" in text
-        assert "| Daily active users | 100M | 140M | 274M | 1B | 10B |" in text
+        assert "| Daily active users (capped) | 100M | 140M | 274M | 1B | 5.5B |" in text
 
     def test_first_thing_that_breaks(self):
         text = block("growth", {"writes": "2500/s", "write-size": "10 B", "growth": "40%/year"})
