@@ -378,3 +378,21 @@ def test_growth_stops_at_the_people_online():
     assert any("people online worldwide" in line for line in projected.assumptions)
     small = report({"dau": "1M", "writes": "1/user/day"}).growth
     assert next(p for p in small.projections if p.label.startswith("Daily")).label == "Daily active users"
+
+
+def test_the_database_keeps_what_reaches_it():
+    """Pings that go to an in-memory index and a blob archive are not database rows."""
+    base = {"writes": "100K/s", "write-size": "100 B", "retention": "30 days", "components": ["sql"]}
+    everything = report(base, prices=None)
+    rows = report({**base, "db-writes": "100/s", "db-row-size": "2 KB"}, prices=None)
+    disk = {r: next(l for l in r.growth.limits if "disk" in l.label).now for r in (everything, rows)}
+    assert disk[everything] == pytest.approx(100e3 * 86_400 * 30 * 100)
+    assert disk[rows] == pytest.approx(100 * 86_400 * 30 * 2e3)
+    storage = next(l for l in rows.cost.lines if l.key == "database_storage")
+    assert storage.formula.startswith("518 GB kept over the retention")
+
+
+def test_a_write_heavy_ratio_reads_as_one_to_n():
+    from vault_tools.capacity import whiteboard
+    text = whiteboard.render("capacity", report({"writes": "1000/s", "reads": "10/s"}))
+    assert "| Read : write | 1 : 100 |" in text

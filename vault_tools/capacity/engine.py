@@ -264,8 +264,16 @@ def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: fl
     return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
             "peak_db_writes": db_writes,
             "peak_total": traffic.peak_total, "storage_per_year": storage.per_year,
-            "storage_total": storage.total, "db_bytes": storage.text_total,
+            "storage_total": storage.total, "db_bytes": _db_bytes(inputs, storage),
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
+
+
+def _db_bytes(inputs: Inputs, storage: Storage) -> float | None:
+    """What the database keeps: db-writes × db-row-size over the retention when
+    the topic says what reaches it; else every write's text."""
+    if inputs.db_writes is None:
+        return storage.text_total
+    return inputs.db_writes * DAY * inputs.db_row_size * inputs.retention / DAY
 
 
 def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: Bandwidth,
@@ -273,7 +281,7 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
     def peak(given: float | None, otherwise: float | None) -> float | None:
         return otherwise if given is None else given * inputs.peak_factor
 
-    return CostInputs(inputs.cloud, inputs.components, storage.media_per_day, storage.text_total,
+    return CostInputs(inputs.cloud, inputs.components, storage.media_per_day, _db_bytes(inputs, storage),
                       inputs.retention / DAY, bandwidth.egress, instances, cache,
                       peak(inputs.db_reads, traffic.peak_reads), peak(inputs.db_writes, traffic.peak_writes),
                       traffic.writes if inputs.messages is None else inputs.messages, inputs.read_size,

@@ -77,6 +77,7 @@ class Inputs:
     db_reads: float | None = None
     messages: float | None = None
     cache_size: float | None = None
+    db_row_size: float = 1e3
 
 
 class _Reader:
@@ -138,6 +139,8 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         cloud=_cloud(r),
         db_writes=_rate(r, "db-writes", dau), db_reads=_rate(r, "db-reads", dau),
         messages=_rate(r, "messages", dau), cache_size=_value(r.read("cache-size", read_size)),
+        db_row_size=(r.value("db-row-size", read_size, 1e3, "1 KB") if "db-writes" in props
+                     else _value(r.read("db-row-size", read_size)) or 1e3),
     ), working
 
 

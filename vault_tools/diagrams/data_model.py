@@ -218,7 +218,8 @@ def ddl(schema: Schema) -> str:
                     line += f" REFERENCES {reference}"
                 else:
                     later.append(f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {reference};")
-                after.append(f"CREATE INDEX ON {table} ({column});")
+                if not (field.unique or (field.pk and len(keys) == 1)):  # those have an index already
+                    after.append(f"CREATE INDEX ON {table} ({column});")
             columns.append(line)
         if len(keys) > 1:
             columns.append(f"    PRIMARY KEY ({', '.join(_quoted(schema.column(k)) for k in keys)})")
@@ -344,14 +345,12 @@ def _by_store(topic: Topic, schema: Schema, placed: dict[str, tuple[str, str, st
     """The DDL of the entities kept in SQL, a document of the first kept in
     NoSQL, and which store holds each entity, partitioned by what."""
     parts = []
-    relational = [e for e in schema.entities if placed[e.name][1] == "sql"]
-    inside = {e.name for e in relational}
-    relational = [Entity(e.name, tuple(f if not f.fk or f.fk in inside else
+    for store in dict.fromkeys(placed[e.name][0] for e in schema.entities if placed[e.name][1] == "sql"):
+        inside = {e.name for e in schema.entities if placed[e.name][0] == store}
+        tables = [Entity(e.name, tuple(f if not f.fk or f.fk in inside else
                                        Field(f.name, schema.type_of(f), f.pk, f.unique, "") for f in e.fields))
-                  for e in relational]  # a reference to another store is a plain column here
-    if relational:
-        stores = sorted({placed[e.name][0] for e in relational})
-        parts += [f"**PostgreSQL** ({', '.join(stores)})\n", ddl(Schema(relational))]
+                  for e in schema.entities if e.name in inside]  # a reference to another database is a plain column
+        parts += [f"**PostgreSQL** ({store})\n", ddl(Schema(tables))]
     document = next((e for e in schema.entities if placed[e.name][1] == "nosql"), None)
     if document is not None:
         product = "DynamoDB" if topic.cloud == "aws" else "Cosmos DB"
