@@ -385,9 +385,9 @@ def test_the_database_keeps_what_reaches_it():
     base = {"writes": "100K/s", "write-size": "100 B", "retention": "30 days", "components": ["sql"]}
     everything = report(base, prices=None)
     rows = report({**base, "db-writes": "100/s", "db-row-size": "2 KB"}, prices=None)
-    disk = {r: next(l for l in r.growth.limits if "disk" in l.label).now for r in (everything, rows)}
-    assert disk[everything] == pytest.approx(100e3 * 86_400 * 30 * 100)
-    assert disk[rows] == pytest.approx(100 * 86_400 * 30 * 2e3)
+    disk = [next(l for l in r.growth.limits if "disk" in l.label).now for r in (everything, rows)]
+    assert disk[0] == pytest.approx(100e3 * 86_400 * 30 * 100)
+    assert disk[1] == pytest.approx(100 * 86_400 * 30 * 2e3)
     storage = next(l for l in rows.cost.lines if l.key == "database_storage")
     assert storage.formula.startswith("518 GB kept over the retention")
 
