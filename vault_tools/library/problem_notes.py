@@ -244,6 +244,7 @@ _FILLER = frozenset(
     "scalable simple basic".split())
 
 
+@lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """A title as the words that matter: accents, case, punctuation and filler gone, plurals singular."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -279,14 +280,27 @@ def _same(a: str, b: str) -> bool:
     return stem >= 5 and stem >= 0.75 * min(len(a), len(b))
 
 
+@lru_cache(maxsize=8)
+def _library_words(problems: tuple[LibraryNote, ...]) -> tuple[tuple[LibraryNote, tuple[tuple[tuple[str, ...], str], ...],
+                                                          tuple[tuple[str, ...], ...], frozenset[str]], ...]:
+    """Each problem's names and aliases, and its keywords, as words (once per library)."""
+    index = []
+    for note in problems:
+        names = tuple((words(name), name) for name in (note.title, *note.aliases))
+        keywords = tuple(words(k) for k in note.keywords)
+        vocabulary = frozenset(w for tokens, _ in names for w in tokens) | {w for k in keywords for w in k}
+        index.append((note, names, keywords, vocabulary))
+    return tuple(index)
+
+
 def match_title(title: str, problems: list[LibraryNote]) -> Match:
     """The problem a title names: the longest alias (or name) found in it,
     else the most keywords; with no match, the closest problems."""
     wanted = words(title)
+    index = _library_words(tuple(problems))
     best: tuple[int, int, str, LibraryNote] | None = None
-    for note in problems:
-        for name in (note.title, *note.aliases):
-            tokens = words(name)
+    for note, names, _, _ in index:
+        for tokens, name in names:
             if _contains(wanted, tokens):
                 score = (len(tokens), len(" ".join(tokens)))
                 if best is None or score > best[:2]:
@@ -294,8 +308,8 @@ def match_title(title: str, problems: list[LibraryNote]) -> Match:
     if best is not None:
         return Match(best[3], f"the title names `{best[2]}`")
     counted = []
-    for note in problems:
-        hits = [k for k in note.keywords if _contains(wanted, words(k))]
+    for note, _, keywords, _ in index:
+        hits = [k for k, tokens in zip(note.keywords, keywords) if _contains(wanted, tokens)]
         if hits:
             counted.append((len(hits), hits, note))
     counted.sort(key=lambda item: -item[0])
@@ -306,16 +320,15 @@ def match_title(title: str, problems: list[LibraryNote]) -> Match:
 
 
 def closest(title: str, problems: list[LibraryNote], count: int = 3) -> tuple[LibraryNote, ...]:
-    """The problems whose names and keywords are nearest to a title, for a hint."""
-    wanted = " ".join(words(title))
-
-    def score(note: LibraryNote) -> float:
-        names = [" ".join(words(n)) for n in (note.title, *note.aliases, *note.keywords)]
-        shared = len(set(wanted.split()) & {w for n in names for w in n.split()})
-        return shared + max((difflib.SequenceMatcher(None, wanted, n).ratio() for n in names), default=0.0)
-
-    ranked = sorted(problems, key=lambda note: (-score(note), note.title))
-    return tuple(ranked[:count])
+    """The problems sharing the most words with a title, then the nearest by
+    spelling of their title, for a hint."""
+    wanted = words(title)
+    ranked = []
+    for note, _, _, vocabulary in _library_words(tuple(problems)):
+        shared = sum(any(_same(word, other) for other in vocabulary) for word in wanted)
+        spelling = difflib.SequenceMatcher(None, " ".join(wanted), " ".join(words(note.title))).ratio()
+        ranked.append((-shared, -spelling, note.title, note))
+    return tuple(item[3] for item in sorted(ranked)[:count])
 
 
 def find_named(name: str, problems: list[LibraryNote]) -> LibraryNote | None:
