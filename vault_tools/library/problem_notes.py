@@ -276,6 +276,8 @@ def _same(a: str, b: str) -> bool:
     that is most of the shorter (shortener ~ shortening, autocomplete ~ autocompletion)."""
     if a == b:
         return True
+    if a[:5] != b[:5] or len(a) < 5 or len(b) < 5:
+        return False
     stem = len(os.path.commonprefix((a, b)))
     return stem >= 5 and stem >= 0.75 * min(len(a), len(b))
 
