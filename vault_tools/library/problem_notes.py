@@ -299,11 +299,12 @@ def match_title(title: str, problems: list[LibraryNote]) -> Match:
     """The problem a title names: the longest alias (or name) found in it,
     else the most keywords; with no match, the closest problems."""
     wanted = words(title)
+    stems = {word[:5] for word in wanted}  # a word matches only words that start the same
     index = _library_words(tuple(problems))
     best: tuple[int, int, str, LibraryNote] | None = None
     for note, names, _, _ in index:
         for tokens, name in names:
-            if _contains(wanted, tokens):
+            if all(token[:5] in stems for token in tokens) and _contains(wanted, tokens):
                 score = (len(tokens), len(" ".join(tokens)))
                 if best is None or score > best[:2]:
                     best = (*score, name, note)
