@@ -312,7 +312,8 @@ def match_title(title: str, problems: list[LibraryNote]) -> Match:
         return Match(best[3], f"the title names `{best[2]}`")
     counted = []
     for note, _, keywords, _ in index:
-        hits = [k for k, tokens in zip(note.keywords, keywords) if _contains(wanted, tokens)]
+        hits = [k for k, tokens in zip(note.keywords, keywords)
+                if all(token[:5] in stems for token in tokens) and _contains(wanted, tokens)]
         if hits:
             counted.append((len(hits), hits, note))
     counted.sort(key=lambda item: -item[0])
@@ -322,13 +323,19 @@ def match_title(title: str, problems: list[LibraryNote]) -> Match:
     return Match(None, "no problem's name, alias or keywords are in the title", closest(title, problems))
 
 
+@lru_cache(maxsize=64)
+def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
+    return frozenset(word[:5] for word in vocabulary)
+
+
 def closest(title: str, problems: list[LibraryNote], count: int = 3) -> tuple[LibraryNote, ...]:
     """The problems sharing the most words with a title, then the nearest by
     spelling of their title, for a hint."""
     wanted = words(title)
     ranked = []
     for note, _, _, vocabulary in _library_words(tuple(problems)):
-        shared = sum(any(_same(word, other) for other in vocabulary) for word in wanted)
+        stems = _stems(vocabulary)
+        shared = sum(word[:5] in stems and any(_same(word, other) for other in vocabulary) for word in wanted)
         spelling = difflib.SequenceMatcher(None, " ".join(wanted), " ".join(words(note.title))).ratio()
         ranked.append((-shared, -spelling, note.title, note))
     return tuple(item[3] for item in sorted(ranked)[:count])
