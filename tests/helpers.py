@@ -60,9 +60,15 @@ def expanded(path: Path) -> bool:
 
 
 class Written(list):
-    """The paths a watcher wrote, in order; `runs` counts its pipeline runs."""
+    """The paths a watcher wrote, in order; `runs` counts its pipeline runs,
+    `processed` the paths each watch run was given (its own echoes among
+    them, if any), `caught_up` is set by its first report."""
 
-    runs = 0
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs = 0
+        self.processed: list[str] = []
+        self.caught_up = threading.Event()
 
 
 @contextlib.contextmanager
@@ -75,8 +81,17 @@ def running(root: Path, **options):
         with lock:
             written.extend(report.written)
             written.runs += 1
+        written.caught_up.set()
 
     watcher = Watcher(root, debounce=options.pop("debounce", DEBOUNCE), on_report=record, **options)
+    run = watcher.pipeline.run
+
+    def recording(paths=None, **run_options):
+        if paths is not None:
+            written.processed.extend(paths)
+        return run(paths, **run_options)
+
+    watcher.pipeline.run = recording
     thread = threading.Thread(target=watcher.run, name="watcher")
     thread.start()
     try:
@@ -84,7 +99,7 @@ def running(root: Path, **options):
         yield written
     finally:
         watcher.stop()
-        thread.join(timeout=10)
+        thread.join(timeout=30)
         assert not thread.is_alive()
 
 

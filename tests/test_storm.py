@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 
 import pytest
-from helpers import stamp_snapshot, stub, wait_until
+from helpers import DEBOUNCE, running, stamp_snapshot, stub, wait_until
 
 from vault_tools.create import init_vault
 from vault_tools.scan import TEMP_FILE
@@ -31,7 +31,6 @@ from vault_tools.watch import Watcher
 
 pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 
-DEBOUNCE = 0.3
 WAVES = 10  # the storm comes in waves, each shorter than the quiet period
 WAVE_SECONDS = 0.25
 NEW_STUBS = 1000  # per storm
@@ -500,27 +499,10 @@ def test_a_storm_of_file_events(tmp_path):
 def watching(root: Path):
     """A Watcher on a thread, past its catch-up sync; yields the list of the
     paths each watch run was given (its own echoes among them, if any)."""
-    caught_up = threading.Event()
-    watcher = Watcher(root, debounce=DEBOUNCE, on_report=lambda report: caught_up.set())
-    processed: list[str] = []
-    run = watcher.pipeline.run
-
-    def recording(paths=None, **options):
-        if paths is not None:
-            processed.extend(paths)
-        return run(paths, **options)
-
-    watcher.pipeline.run = recording
-    thread = threading.Thread(target=watcher.run, name="watcher")
-    thread.start()
-    try:
-        assert caught_up.wait(timeout=60), "no catch-up sync"
+    with running(root) as written:
+        assert written.caught_up.wait(timeout=60), "no catch-up sync"
         time.sleep(DEBOUNCE * 3)  # its echoes come and go
-        yield processed
-    finally:
-        watcher.stop()
-        thread.join(timeout=30)
-        assert not thread.is_alive()
+        yield written.processed
 
 
 def test_the_daemons_own_writes_are_not_processed_again(tmp_path):
