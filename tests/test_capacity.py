@@ -396,3 +396,13 @@ def test_a_write_heavy_ratio_reads_as_one_to_n():
     from vault_tools.capacity import whiteboard
     text = whiteboard.render("capacity", report({"writes": "1000/s", "reads": "10/s"}))
     assert "| Read : write | 1 : 100 |" in text
+
+
+def test_a_store_that_partitions_itself_has_no_single_primary_limits():
+    """Cosmos DB / DynamoDB spread writes and data over partitions: 'one
+    primary's writes' and 'one node's disk' are limits of a relational store."""
+    big = {"writes": "50K/s", "write-size": "1 KB", "retention": "5 years"}
+    sql = {l.label for l in report({**big, "components": ["sql"]}).growth.limits}
+    nosql = {l.label for l in report({**big, "components": ["nosql"]}).growth.limits}
+    assert {"Writes on one primary database", "One database node's disk"} <= sql
+    assert not nosql & {"Writes on one primary database", "One database node's disk"}

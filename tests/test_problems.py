@@ -373,3 +373,11 @@ def test_entities_are_drawn_where_they_live_and_the_latency_budget_is_the_proble
     assert "hash #40;key#41; mod N" not in model
     sla = section_text(text, 2)
     assert "| Orders DB | 50% | 50 ms |" in sla and "Edge (CDN, TLS)" not in sla
+
+
+@pytest.mark.parametrize("problem", sorted(TITLES))
+def test_every_code_fence_is_closed(expanded, problem):
+    """A `#` comment inside a problem's code is not a heading that cuts its section short."""
+    fences = [line for line in expanded[problem].splitlines() if line.startswith(("```", "~~~"))]
+    assert len(fences) % 2 == 0
+    assert all(section_text(expanded[problem], n).count("\n```") % 2 == 0 for n in range(1, 14))

@@ -119,14 +119,29 @@ def _cell(items: list[dict]) -> Cell:
 
 def section(text: str, heading: str) -> str:
     """The text under a `##`/`###` heading (matched without case), up to the
-    next heading of the same or a higher level; "" when absent."""
-    match = re.search(rf"^(#{{2,6}})[ \t]+{re.escape(heading)}[ \t]*#*[ \t]*$", text, re.MULTILINE | re.IGNORECASE)
-    if not match:
-        return ""
-    level = len(match.group(1))
-    rest = text[match.end():]
-    end = re.search(rf"^#{{1,{level}}}[ \t]", rest, re.MULTILINE)
-    return rest[: end.start()] if end else rest
+    next heading of the same or a higher level; "" when absent. A `#` line
+    inside a fenced code block is code, not a heading."""
+    wanted = heading.strip().lower()
+    lines = text.splitlines(keepends=True)
+    start = level = None
+    fence = ""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        match = re.match(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", line.rstrip("\r\n"))
+        if not match:
+            continue
+        if start is None:
+            if len(match[1]) >= 2 and match[2].strip().lower() == wanted:
+                start, level = index + 1, len(match[1])
+        elif len(match[1]) <= level:
+            return "".join(lines[start:index])
+    return "" if start is None else "".join(lines[start:])
 
 
 def bullets(text: str) -> list[str]:

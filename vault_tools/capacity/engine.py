@@ -261,10 +261,12 @@ def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> int | Non
 def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: float | None,
              inputs: Inputs) -> dict:
     db_writes = traffic.peak_writes if inputs.db_writes is None else inputs.db_writes * inputs.peak_factor
+    scales_out = "nosql" in inputs.components and "sql" not in inputs.components
     return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
-            "peak_db_writes": db_writes,
+            # one primary's writes and one node's disk limit a relational store, not one that partitions itself
+            "peak_db_writes": None if scales_out else db_writes,
             "peak_total": traffic.peak_total, "storage_per_year": storage.per_year,
-            "storage_total": storage.total, "db_bytes": _db_bytes(inputs, storage),
+            "storage_total": storage.total, "db_bytes": None if scales_out else _db_bytes(inputs, storage),
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
 
 

@@ -351,7 +351,8 @@ def _by_store(topic: Topic, schema: Schema, placed: dict[str, tuple[str, str, st
                                        Field(f.name, schema.type_of(f), f.pk, f.unique, "") for f in e.fields))
                   for e in schema.entities if e.name in inside]  # a reference to another database is a plain column
         parts += [f"**PostgreSQL** ({store})\n", ddl(Schema(tables))]
-    document = next((e for e in schema.entities if placed[e.name][1] == "nosql"), None)
+    document = next((e for e in schema.entities if placed[e.name][1] == "nosql"
+                     and _document_store(topic, placed[e.name][0])), None)
     if document is not None:
         product = "DynamoDB" if topic.cloud == "aws" else "Cosmos DB"
         key = placed[document.name][2]
@@ -360,6 +361,15 @@ def _by_store(topic: Topic, schema: Schema, placed: dict[str, tuple[str, str, st
         parts += [f"**{product} item** ({placed[document.name][0]}): {container}\n", document_item(schema, document)]
     parts += ["**Where each entity lives, partitioned by what**\n", placement(schema, placed)]
     return parts
+
+
+def _document_store(topic: Topic, store: str) -> bool:
+    """Whether the part is Cosmos DB / DynamoDB (a document sample fits), not
+    say Cassandra, which its description names instead."""
+    part = topic.problem.part(store)
+    named = part.does.lower() if part else ""
+    return not any(word in named for word in ("cassandra", "scylla", "mongodb", "hbase", "bigtable")) or \
+        any(word in named for word in ("cosmos", "dynamodb"))
 
 
 def placement(schema: Schema, placed: dict[str, tuple[str, str, str]]) -> str:
