@@ -268,3 +268,44 @@ class TestComponentsAreReadThroughTheCatalog:
     def test_kafka_is_priced_as_the_stream_it_is_drawn_as(self, tmp_path):
         assert self.cost_lines(tmp_path, ["kafka"])["stream"].label == "Event Hubs"
         assert self.cost_lines(tmp_path, ["kafka"], cloud="aws")["stream"].label == "Kinesis Data Streams"
+
+
+class TestEdge:
+    """A CDN serves most read bytes at its own rate; the origin sends only
+    the misses; both by volume tier; the gateway is paid per call."""
+
+    BASE = {"dau": "100M", "writes": "1/user/day", "read-write-ratio": "100:1", "read-size": "100 KB"}
+
+    def lines(self, props, cloud="azure"):
+        return {l.key: l for l in build_report({**self.BASE, **props, "cloud": cloud}, "T", default_prices(),
+                                                tuple(props.get("components", ()))).cost.lines}
+
+    def test_without_a_cdn_every_read_leaves_the_origin(self):
+        lines = self.lines({"components": ["nosql"]})
+        assert "egress" in lines and "cdn_egress" not in lines
+
+    def test_a_cdn_serves_the_hits_and_the_origin_the_misses(self):
+        lines = self.lines({"components": ["cdn", "nosql"], "cdn-hit": "95%"})
+        assert "egress" not in lines
+        assert "× 95% served at the edge" in lines["cdn_egress"].formula
+        assert "× 5% missed" in lines["origin_egress"].formula
+        assert lines["origin_egress"].usd < lines["cdn_egress"].usd
+
+    def test_egress_is_priced_by_volume_tier(self):
+        line = self.lines({"components": ["nosql"]})["egress"]
+        # 100M users × 1 × 100 reads × 100 KB = 1 PB a day → ~30 PB a month
+        assert "10 TB × $0.087 + 40 TB × $0.083 + " in line.formula and "× $0.07" in line.formula
+        month_gb = 100e6 * 100 * 100e3 * 30 / 1e9
+        assert line.usd == pytest.approx(10_000 * 0.087 + 40_000 * 0.083 + (month_gb - 50_000) * 0.07)
+
+    def test_the_gateway_is_paid_for_the_calls_the_cdn_does_not_answer(self):
+        lines = self.lines({"components": ["cdn", "gateway"], "cdn-hit": "90%"})
+        requests = (100e6 * 101 / 86_400) * 2_592_000
+        assert lines["gateway"].usd == pytest.approx(requests * 0.1 / 1e6 * 3.5)
+        aws = self.lines({"components": ["cdn", "gateway"]}, cloud="aws")
+        assert "cdn_requests" in aws and aws["gateway"].label == "API Gateway (HTTP API)"
+
+    def test_a_hit_ratio_over_100_percent_is_a_problem_and_the_rest_is_still_costed(self):
+        report = build_report({**self.BASE, "cdn-hit": "120%"}, "T", default_prices(), ("cdn",))
+        problem = next(p for p in report.problems if p.key == "cdn-hit")
+        assert "cdn-hit" in problem.hint and report.cost.total

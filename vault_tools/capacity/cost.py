@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from vault_tools.capacity.inputs import HOT_DAYS
 from vault_tools.capacity.prices import PRICE_NOTE, Price, PriceTable
 from vault_tools.problems import Kind, Problem
-from vault_tools.capacity.quantity import MONTH, read_size
+from vault_tools.capacity.quantity import MONTH, read_count, read_size
 from vault_tools.capacity.show import human_bytes, human_count, human_rate
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
@@ -40,6 +41,8 @@ class CostInputs:
     read_size: float
     write_size: float
     peak_messages: float | None = None  # messages/s at peak when given apart from writes
+    requests: float | None = None  # requests/s on average, reads and writes
+    cdn_hit: float | None = None  # share of reads the CDN serves; None: no CDN
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class CostReport:
 def estimate(inputs: CostInputs, prices: PriceTable) -> CostReport:
     """Price storage, egress, compute, cache, database and queue per month."""
     pricer = _Pricer(inputs.cloud, prices)
-    lines = [*_storage_lines(inputs, pricer), _egress_line(inputs, pricer),
+    lines = [*_storage_lines(inputs, pricer), *_egress_lines(inputs, pricer), *_gateway_lines(inputs, pricer),
              _compute_line(inputs, pricer), *_cache_lines(inputs, pricer),
              *_database_lines(inputs, pricer), *_queue_lines(inputs, pricer)]
     return CostReport(inputs.cloud, lines, pricer.problems, _assumptions(inputs))
@@ -131,12 +134,72 @@ def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     return lines
 
 
-def _egress_line(inputs: CostInputs, price: _Pricer) -> CostLine:
-    monthly = None if inputs.egress is None else inputs.egress * MONTH
-    text = "" if monthly is None else f"{human_bytes(inputs.egress)}/s × 30 days = {human_bytes(monthly)}"
-    return _line("egress", "Internet egress", None if monthly is None else monthly / GB, text,
-                 price, "egress", "GB", "reads unknown")
+def _egress_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    """Bytes to readers: straight from the origin, or with a CDN the hits
+    from its edge (its own rate) and only the misses from the origin; each
+    by volume tier; with a CDN on AWS its requests too."""
+    if inputs.egress is None:
+        return [CostLine("egress", "Internet egress", None, "reads unknown")]
+    monthly = inputs.egress * MONTH
+    if inputs.cdn_hit is None:
+        return [_tiered("egress", "Internet egress", monthly,
+                        f"{human_bytes(inputs.egress)}/s × 30 days = {human_bytes(monthly)}", price, "egress")]
+    hit = inputs.cdn_hit
+    lines = [_tiered("cdn_egress", "CDN egress", monthly * hit,
+                     f"{human_bytes(monthly)} × {hit:.0%} served at the edge", price, "cdn-egress"),
+             _tiered("origin_egress", "Origin egress (CDN misses)", monthly * (1 - hit),
+                     f"{human_bytes(monthly)} × {1 - hit:.0%} missed", price, "egress")]
+    if inputs.cloud == "aws" and inputs.requests is not None:
+        reads = inputs.requests * MONTH
+        lines.append(_line("cdn_requests", "CDN requests", reads / 1e6, f"{human_count(reads)} requests ÷ 1M",
+                           price, "cdn-requests", "million requests"))
+    return lines
 
+
+def _tiered(key: str, label: str, total_bytes: float, amount_text: str, price: _Pricer, item: str) -> CostLine:
+    """`total_bytes` priced by the volume tiers of `item` (`egress`, `egress@10TB`, …)."""
+    return _by_tiers(key, label, total_bytes / GB, amount_text, price, item, "GB", GB, human_bytes)
+
+
+def _gateway_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
+    """Calls through the API gateway (those the CDN does not answer), per million."""
+    if "gateway" not in inputs.components or inputs.requests is None:
+        return []
+    calls = inputs.requests * (1 - (inputs.cdn_hit or 0.0)) * MONTH
+    label = "API gateway (API Management, per call)" if price.cloud == "azure" else "API Gateway (HTTP API)"
+    return [_by_tiers("gateway", label, calls / 1e6, f"{human_count(calls)} calls", price, "gateway-calls",
+                      "million calls", 1e6, human_count)]
+
+
+def _by_tiers(key: str, label: str, amount: float, amount_text: str, price: _Pricer, item: str, unit: str,
+              scale: float, show: Callable[[float], str]) -> CostLine:
+    """`amount` (in the price's unit) priced by the tiers of `item`: rows `item`
+    and `item@START` (the price from that monthly volume on, e.g. `egress@10TB`,
+    `gateway-calls@300M`)."""
+    base = price(item, unit)
+    if base is None:
+        return CostLine(key, label, None, f"{amount_text} × (no price)")
+    tiers = sorted([(0.0, base)] + [(start / scale, p) for p in price.table.starting(price.cloud, f"{item}@")
+                                    if (start := _tier_start(p.item)) is not None])
+    usd, used, pieces = 0.0, [], []
+    for index, (start, tier) in enumerate(tiers):
+        end = tiers[index + 1][0] if index + 1 < len(tiers) else math.inf
+        volume = max(0.0, min(amount, end) - start)
+        if volume > 0:
+            usd += volume * tier.usd
+            used.append(tier)
+            pieces.append(f"{show(volume * scale)} × ${tier.usd:g}")
+    return CostLine(key, label, usd, f"{amount_text}: " + (" + ".join(pieces) or "nothing"), tuple(used) or (base,))
+
+
+def _tier_start(item: str) -> float | None:
+    """`egress@10TB` → 1e13 bytes, `gateway-calls@300M` → 3e8: where that tier starts."""
+    text = item.rpartition("@")[2]
+    for reader in (read_size, read_count):
+        found = reader("tier", text)
+        if hasattr(found, "value"):
+            return found.value
+    return None
 
 def _compute_line(inputs: CostInputs, price: _Pricer) -> CostLine:
     count = inputs.instances
@@ -291,6 +354,13 @@ def _assumptions(inputs: CostInputs) -> list[str]:
         notes.append("media in object storage by age — hot = last 30 days, cool = 30 days to 1 year, "
                      "archive = older; the storage price includes the cloud's own redundancy")
     notes.append("text (write-size) lives in the database; media in object storage")
+    if inputs.cdn_hit is not None:
+        notes.append(f"the CDN serves {inputs.cdn_hit:.0%} of read bytes at its own rate; the origin sends only the "
+                     "misses" + ("; Azure Front Door's per-request fee is not in the price table, so not included"
+                                 if inputs.cloud == "azure" else ""))
+    if "gateway" in inputs.components:
+        notes.append("every request the CDN does not answer passes the API gateway, priced per call "
+                     "(API Management consumption tier / API Gateway HTTP API); a dedicated tier is per unit")
     if _wants(inputs, "nosql", default=False):
         notes.append("Cosmos DB 1 RU per KB read and 5 RU per KB written at peak, at least 400 RU/s"
                      if inputs.cloud == "azure" else

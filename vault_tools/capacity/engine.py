@@ -288,7 +288,9 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       peak(inputs.db_reads, traffic.peak_reads), peak(inputs.db_writes, traffic.peak_writes),
                       traffic.writes if inputs.messages is None else inputs.messages, inputs.read_size,
                       inputs.write_size,
-                      None if inputs.messages is None else inputs.messages * inputs.peak_factor)
+                      None if inputs.messages is None else inputs.messages * inputs.peak_factor,
+                      None if traffic.reads is None and traffic.writes is None
+                      else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:

@@ -78,6 +78,7 @@ class Inputs:
     messages: float | None = None
     cache_size: float | None = None
     db_row_size: float = 1e3
+    cdn_hit: float | None = None  # share of read bytes the CDN serves; None without a CDN
 
 
 class _Reader:
@@ -141,6 +142,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         messages=_rate(r, "messages", dau), cache_size=_value(r.read("cache-size", read_size)),
         db_row_size=(r.value("db-row-size", read_size, 1e3, "1 KB") if "db-writes" in props
                      else _value(r.read("db-row-size", read_size)) or 1e3),
+        cdn_hit=_cdn_hit(r, roles),
     ), working
 
 
@@ -188,6 +190,13 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
 
 
 _LABELS = {"db-writes": "Database writes", "db-reads": "Database reads"}
+
+
+def _cdn_hit(r: _Reader, roles: tuple[str, ...] | None) -> float | None:
+    """With a CDN, the share of read bytes its edge serves (default 90%)."""
+    if roles is None or "cdn" not in roles:
+        return None
+    return r.value("cdn-hit", read_fraction, 0.9, "90% of read bytes served by the CDN")
 
 
 def _population(r: _Reader, member: str, dau: float | None) -> tuple[float | None, str]:
