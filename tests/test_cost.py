@@ -134,9 +134,15 @@ class TestLines:
         assert line(replace(NOTHING, instances=10), "compute").usd == pytest.approx(1000)
 
     def test_object_storage_by_age(self):
-        # 1 TB/day kept 2 years: 30 days hot, 335 days cool, 365 days archive
+        # 1 TB/day kept 2 years, never archived: 30 days hot, 700 days cool (still read online)
         inputs = replace(NOTHING, media_per_day=1e12, retention_days=730)
         assert line(inputs, "storage_hot").usd == pytest.approx(30_000 * 0.02)
+        assert line(inputs, "storage_cool").usd == pytest.approx(700_000 * 0.01)
+        assert "storage_archive" not in {l.key for l in estimate(inputs, PRICES).lines}
+
+    def test_archive_only_after_archive_after(self):
+        # archive-after 1 year: 30 days hot, 335 days cool, 365 days archive (never read online)
+        inputs = replace(NOTHING, media_per_day=1e12, retention_days=730, archive_after_days=365)
         assert line(inputs, "storage_cool").usd == pytest.approx(335_000 * 0.01)
         assert line(inputs, "storage_archive").usd == pytest.approx(365_000 * 0.001)
 
@@ -200,7 +206,7 @@ class TestLines:
     def test_every_line_carries_its_formula(self):
         inputs = replace(NOTHING, components=("nosql", "cache", "queue"), media_per_day=1e12, db_bytes=1e12,
                          egress=1e6, instances=3, cache_bytes=1e9, peak_reads=10, peak_writes=1, writes=0.5,
-                         retention_days=730)
+                         retention_days=730, archive_after_days=365)
         report = estimate(inputs, PRICES)
         assert [l.key for l in report.lines] == [
             "storage_hot", "storage_cool", "storage_archive", "egress", "compute", "cache", "database",

@@ -19,7 +19,6 @@ from vault_tools.capacity.quantity import MONTH, read_count, read_size
 from vault_tools.capacity.show import human_bytes, human_count, human_rate
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
-COOL_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class CostInputs:
     peak_messages: float | None = None  # messages/s at peak when given apart from writes
     requests: float | None = None  # requests/s on average, reads and writes
     cdn_hit: float | None = None  # share of reads the CDN serves; None: no CDN
+    archive_after_days: float | None = None  # media older than this is never read online
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,16 @@ def _line(key: str, label: str, amount: float | None, amount_text: str,
 
 
 def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
-    """Media in object storage by age: hot ≤ 30 days, cool ≤ 1 year, archive after."""
+    """Media in object storage by age: hot for the last 30 days, cool after
+    (still read online); archive (offline, hours to restore) only after
+    `archive-after`, when the topic says old media is never read online."""
     if not inputs.media_per_day:
         return []
-    days = inputs.retention_days
+    days, archive = inputs.retention_days, inputs.archive_after_days
+    cool_until = days if archive is None else min(days, max(archive, HOT_DAYS))
     tiers = (("hot", min(days, HOT_DAYS), "last 30 days"),
-             ("cool", min(max(days - HOT_DAYS, 0), COOL_DAYS - HOT_DAYS), "30 days–1 year"),
-             ("archive", max(days - COOL_DAYS, 0), "older than 1 year"))
+             ("cool", max(cool_until - HOT_DAYS, 0), "older, still read online"),
+             ("archive", 0 if archive is None else max(days - cool_until, 0), "never read online"))
     lines = []
     for tier, tier_days, ages in tiers:
         if tier_days <= 0:
@@ -351,8 +354,10 @@ def _assumptions(inputs: CostInputs) -> list[str]:
     notes = [f"{inputs.cloud} list prices from the vault's Cloud Prices note, 30-day month; "
              "free allowances and volume tiers below the first are ignored (an upper bound)"]
     if inputs.media_per_day:
-        notes.append("media in object storage by age — hot = last 30 days, cool = 30 days to 1 year, "
-                     "archive = older; the storage price includes the cloud's own redundancy")
+        notes.append("media in object storage by age — hot = last 30 days, cool = older and still read online"
+                     + ("" if inputs.archive_after_days is None else
+                        f", archive = older than {inputs.archive_after_days:,g} days (archive-after: never read online)")
+                     + "; the storage price includes the cloud's own redundancy")
     notes.append("text (write-size) lives in the database; media in object storage")
     if inputs.cdn_hit is not None:
         notes.append(f"the CDN serves {inputs.cdn_hit:.0%} of read bytes at its own rate; the origin sends only the "

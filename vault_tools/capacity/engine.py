@@ -290,7 +290,8 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       inputs.write_size,
                       None if inputs.messages is None else inputs.messages * inputs.peak_factor,
                       None if traffic.reads is None and traffic.writes is None
-                      else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit)
+                      else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit,
+                      None if inputs.archive_after is None else inputs.archive_after / DAY)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:

@@ -79,6 +79,7 @@ class Inputs:
     cache_size: float | None = None
     db_row_size: float = 1e3
     cdn_hit: float | None = None  # share of read bytes the CDN serves; None without a CDN
+    archive_after: float | None = None  # seconds: media older than this is never read online
 
 
 class _Reader:
@@ -142,7 +143,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         messages=_rate(r, "messages", dau), cache_size=_value(r.read("cache-size", read_size)),
         db_row_size=(r.value("db-row-size", read_size, 1e3, "1 KB") if "db-writes" in props
                      else _value(r.read("db-row-size", read_size)) or 1e3),
-        cdn_hit=_cdn_hit(r, roles),
+        cdn_hit=_cdn_hit(r, roles), archive_after=_value(r.read("archive-after", read_duration)),
     ), working
 
 
