@@ -218,6 +218,11 @@ def test_human_bytes_are_decimal(size, text):
     assert human_bytes(size) == text
 
 
+def test_instances_past_a_thousand_are_estimates():
+    from vault_tools.capacity.show import human_instances
+    assert human_instances(153) == "153" and human_instances(333_995) == "~334K"
+
+
 def test_other_human_units():
     assert human_rate(3472.2) == "3.47K/s"
     assert human_duration(2592) == "43.2 min"
@@ -226,8 +231,10 @@ def test_other_human_units():
     assert human_duration(3 * YEAR) == "3 years"
     assert human_percent(0.9995) == "99.95%"
     assert human_percent(0.1) == "10%"
-    assert human_money(12_345.6) == "$12,346"
+    assert human_money(12_345.6) == "$12.3K"
     assert human_money(9.81) == "$9.81"
+    assert human_money(809.57) == "$810"
+    assert human_money(432_996_159) == "$433M" and human_money(43_300_000) == "$43.3M"
     assert significant(3472.2) == "3,470"
     assert significant(0.038_61) == "0.0386"
 

@@ -71,10 +71,16 @@ def human_percent(fraction: float | None) -> str:
 
 
 def human_money(usd: float | None) -> str:
-    """`12345.6` → "$12,346", `9.81` → "$9.81"."""
+    """Three significant digits, no precision theatre: `432996159` → "$433M",
+    `12345.6` → "$12.3K", `809.57` → "$810", `9.81` → "$9.81"."""
     if usd is None or not math.isfinite(usd):
         return NONE
-    return f"${usd:,.0f}" if abs(usd) >= 100 else f"${usd:,.2f}"
+    return "$" + (human_count(usd) if abs(usd) >= 1000 else significant(usd))
+
+
+def human_instances(count: float) -> str:
+    """`153` → "153", `333995` → "~334K": a count of machines past a thousand is an estimate."""
+    return f"{count:,.0f}" if count < 1000 else "~" + human_count(count)
 
 
 def commas(number: float) -> str:
@@ -91,4 +97,4 @@ def human(value: float | None, unit: str) -> str:
 
 _SHOW = {COUNT: human_count, RATE: human_rate, BYTES: human_bytes, SECONDS: human_duration,
          FRACTION: human_percent, BYTES_PER_SECOND: lambda v: human_bytes(v) + "/s",
-         INSTANCES: lambda v: f"{v:,.0f}"}
+         INSTANCES: human_instances}
