@@ -406,3 +406,13 @@ def test_a_store_that_partitions_itself_has_no_single_primary_limits():
     nosql = {l.label for l in report({**big, "components": ["nosql"]}).growth.limits}
     assert {"Writes on one primary database", "One database node's disk"} <= sql
     assert not nosql & {"Writes on one primary database", "One database node's disk"}
+
+
+def test_a_media_read_fetches_a_rendition_when_given():
+    """A feed shows a 200 KB rendition of a 2 MB photo, not the original."""
+    base = {"writes": "100/s", "reads": "10K/s", "write-size": "1 KB", "read-size": "1 KB",
+            "media-share": "80%", "media-size": "2 MB"}
+    original, rendition = report(base), report({**base, "media-read-size": "200 KB"})
+    assert original.bandwidth.egress == pytest.approx(10e3 * (1e3 + 0.8 * 2e6))
+    assert rendition.bandwidth.egress == pytest.approx(10e3 * (1e3 + 0.8 * 200e3))
+    assert rendition.bandwidth.ingress == original.bandwidth.ingress

@@ -208,15 +208,17 @@ def _days(days: float) -> str:
 
 
 def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth:
-    """Each write carries write-size; each read returns read-size; the media
-    share of both also moves media-size (served from object storage/CDN)."""
-    media = inputs.media_share * inputs.media_size
-    ingress = _times(traffic.writes, inputs.write_size + media)
-    egress = _times(traffic.reads, inputs.read_size + media)
+    """Each write carries write-size and each read returns read-size; the
+    media share of writes also uploads media-size, and of reads downloads
+    media-read-size (a rendition or thumbnail; default the original)."""
+    media_in = inputs.media_share * inputs.media_size
+    media_out = inputs.media_share * inputs.media_read_size
+    ingress = _times(traffic.writes, inputs.write_size + media_in)
+    egress = _times(traffic.reads, inputs.read_size + media_out)
     size_in, size_out = human_bytes(inputs.write_size), human_bytes(inputs.read_size)
-    if media:
-        extra = f" + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_size)}"
-        size_in, size_out = f"({size_in}{extra})", f"({size_out}{extra})"
+    if media_in:
+        size_in = f"({size_in} + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_size)})"
+        size_out = f"({size_out} + {human_percent(inputs.media_share)} × {human_bytes(inputs.media_read_size)})"
     if ingress is not None:
         steps.append(Step("Ingress", f"{human_rate(traffic.writes)} × {size_in} ≈ {human_bytes(ingress)}/s"))
     if egress is not None:

@@ -80,6 +80,7 @@ class Inputs:
     db_row_size: float = 1e3
     cdn_hit: float | None = None  # share of read bytes the CDN serves; None without a CDN
     archive_after: float | None = None  # seconds: media older than this is never read online
+    media_read_size: float = 0.0  # bytes a media read fetches (a rendition); = media-size unless given
 
 
 class _Reader:
@@ -144,6 +145,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         db_row_size=(r.value("db-row-size", read_size, 1e3, "1 KB") if "db-writes" in props
                      else _value(r.read("db-row-size", read_size)) or 1e3),
         cdn_hit=_cdn_hit(r, roles), archive_after=_value(r.read("archive-after", read_duration)),
+        media_read_size=_value(r.read("media-read-size", read_size)) or media_size,
     ), working
 
 
