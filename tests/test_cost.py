@@ -315,3 +315,9 @@ class TestEdge:
         report = build_report({**self.BASE, "cdn-hit": "120%"}, "T", default_prices(), ("cdn",))
         problem = next(p for p in report.problems if p.key == "cdn-hit")
         assert "cdn-hit" in problem.hint and report.cost.total
+
+
+def test_a_cache_beyond_ten_premium_shards_says_so():
+    inputs = replace(NOTHING, cache_bytes=300e9)  # 300 GB ÷ 26 GB nodes = 12 shards
+    assert "Premium clusters stop at 10 shards: 2 clusters" in line(inputs, "cache").formula
+    assert "Premium clusters" not in line(replace(NOTHING, cache_bytes=50e9), "cache").formula

@@ -226,6 +226,9 @@ def _cache_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     usd, shards, size, node = min(choices, key=lambda choice: choice[0])
     formula = (f"{human_bytes(inputs.cache_bytes)} ÷ {human_bytes(size)} per node = {shards} shard(s) "
                f"× 2 nodes ({node.item}) × ${node.usd:g}/node-month")
+    if inputs.cloud == "azure" and shards > PREMIUM_MAX_SHARDS:
+        formula += (f"; Premium clusters stop at {PREMIUM_MAX_SHARDS} shards: {math.ceil(shards / PREMIUM_MAX_SHARDS)} "
+                    "clusters, or Azure Managed Redis")
     return [CostLine("cache", "Cache", usd, formula, (node,))]
 
 
@@ -300,7 +303,8 @@ def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
 
 
 MESSAGING = ("stream", "queue", "pubsub")
-STANDARD_MAX_UNITS = 40  # Event Hubs Standard: throughput units per namespace  # roles that carry one message per write
+STANDARD_MAX_UNITS = 40  # Event Hubs Standard: throughput units per namespace
+PREMIUM_MAX_SHARDS = 10  # Azure Cache for Redis Premium: shards per cluster  # roles that carry one message per write
 
 
 def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -374,7 +378,9 @@ def _assumptions(inputs: CostInputs) -> list[str]:
         notes.append(f"SQL primary sized at {QUERIES_PER_VCORE:,} queries/s per vCore at peak, "
                      "at least 2 vCores; read replicas and HA standby not included")
     if inputs.cache_bytes and _wants(inputs, "cache", default=True):
-        notes.append("cache = cheapest node size that holds the cache bytes, each shard a primary + replica")
+        notes.append("cache = cheapest node size that holds the cache bytes, each shard a primary + replica"
+                     + ("; priced at Azure Cache for Redis Premium, the sourced price in the table, for the "
+                        "Azure Managed Redis the diagrams name" if inputs.cloud == "azure" else ""))
     if "stream" in inputs.components:
         notes.append("one event per write; " + (
             "Kinesis provisioned, 1 shard per 1,000 records/s or 1 MB/s at peak" if inputs.cloud == "aws" else
