@@ -381,3 +381,21 @@ def test_every_code_fence_is_closed(expanded, problem):
     fences = [line for line in expanded[problem].splitlines() if line.startswith(("```", "~~~"))]
     assert len(fences) % 2 == 0
     assert all(section_text(expanded[problem], n).count("\n```") % 2 == 0 for n in range(1, 14))
+
+
+def template_sections() -> list[str]:
+    """The problem sections the shipped section templates take in."""
+    from vault_tools.sections import PROBLEM_LINE
+    found = []
+    for path in sorted((package_template() / "Templates" / "Sections").glob("*.md")):
+        found += [m["heading"] for m in PROBLEM_LINE.finditer(path.read_text())]
+    return found
+
+
+@pytest.mark.parametrize("path", PROBLEMS, ids=lambda p: p.stem)
+def test_every_problem_has_every_section_the_templates_take(path):
+    note = problem_note(BY_TITLE[path.stem])
+    missing = [heading for heading in template_sections() if not note.section(heading).strip()]
+    assert missing == []
+    assert note.latency, "a `## Latency budget` whose shares sum to 100%"
+    assert all(row.store and note.part(row.store) for row in note.entities), "every entity in a store"
