@@ -308,6 +308,8 @@ class TestEdge:
         lines = self.lines({"components": ["cdn", "gateway"], "cdn-hit": "90%"})
         requests = (100e6 * 101 / 86_400) * 2_592_000
         assert lines["gateway"].usd == pytest.approx(requests * 0.1 / 1e6 * 3.5)
+        given = self.lines({"components": ["cdn", "gateway"], "gateway-calls": "100/s"})
+        assert given["gateway"].usd == pytest.approx(100 * 2_592_000 / 1e6 * 3.5)
         aws = self.lines({"components": ["cdn", "gateway"]}, cloud="aws")
         assert "cdn_requests" in aws and aws["gateway"].label == "API Gateway (HTTP API)"
 

@@ -43,6 +43,7 @@ class CostInputs:
     requests: float | None = None  # requests/s on average, reads and writes
     cdn_hit: float | None = None  # share of reads the CDN serves; None: no CDN
     archive_after_days: float | None = None  # media older than this is never read online
+    gateway_calls: float | None = None  # calls/s through the API gateway, when not every request
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,12 @@ def _tiered(key: str, label: str, total_bytes: float, amount_text: str, price: _
 
 
 def _gateway_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
-    """Calls through the API gateway (those the CDN does not answer), per million."""
+    """Calls through the API gateway (`gateway-calls`, else every request the
+    CDN does not answer), per million."""
     if "gateway" not in inputs.components or inputs.requests is None:
         return []
-    calls = inputs.requests * (1 - (inputs.cdn_hit or 0.0)) * MONTH
+    calls = (inputs.gateway_calls if inputs.gateway_calls is not None
+             else inputs.requests * (1 - (inputs.cdn_hit or 0.0))) * MONTH
     label = "API gateway (API Management, per call)" if price.cloud == "azure" else "API Gateway (HTTP API)"
     return [_by_tiers("gateway", label, calls / 1e6, f"{human_count(calls)} calls", price, "gateway-calls",
                       "million calls", 1e6, human_count)]

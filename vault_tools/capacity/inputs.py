@@ -81,6 +81,7 @@ class Inputs:
     cdn_hit: float | None = None  # share of read bytes the CDN serves; None without a CDN
     archive_after: float | None = None  # seconds: media older than this is never read online
     media_read_size: float = 0.0  # bytes a media read fetches (a rendition); = media-size unless given
+    gateway_calls: float | None = None  # calls/s through the API gateway when not every request
 
 
 class _Reader:
@@ -146,6 +147,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
                      else _value(r.read("db-row-size", read_size)) or 1e3),
         cdn_hit=_cdn_hit(r, roles), archive_after=_value(r.read("archive-after", read_duration)),
         media_read_size=_value(r.read("media-read-size", read_size)) or media_size,
+        gateway_calls=_rate(r, "gateway-calls", dau),
     ), working
 
 
@@ -192,7 +194,7 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     return per_second
 
 
-_LABELS = {"db-writes": "Database writes", "db-reads": "Database reads"}
+_LABELS = {"db-writes": "Database writes", "db-reads": "Database reads", "gateway-calls": "Gateway calls"}
 
 
 def _cdn_hit(r: _Reader, roles: tuple[str, ...] | None) -> float | None:

@@ -58,8 +58,10 @@ def human_duration(seconds: float | None) -> str:
     for limit, scale, unit in ((1.0, 1e-3, "ms"), (60.0, 1.0, "s"), (3600.0, 60.0, "min"),
                                (DAY, 3600.0, "h"), (YEAR, DAY, "days")):
         if seconds < limit:
-            return f"{significant(seconds / scale)} {unit}"
-    return f"{significant(seconds / YEAR)} years"
+            shown = significant(seconds / scale)
+            return f"{shown} {unit[:-1] if unit == 'days' and shown == '1' else unit}"
+    shown = significant(seconds / YEAR)
+    return f"{shown} year" if shown == "1" else f"{shown} years"
 
 
 def human_percent(fraction: float | None) -> str:
