@@ -323,3 +323,12 @@ def test_a_cache_beyond_ten_premium_shards_says_so():
     inputs = replace(NOTHING, cache_bytes=300e9)  # 300 GB ÷ 26 GB nodes = 12 shards
     assert "Premium clusters stop at 10 shards: 2 clusters" in line(inputs, "cache").formula
     assert "Premium clusters" not in line(replace(NOTHING, cache_bytes=50e9), "cache").formula
+
+
+def test_cosmos_charges_a_read_by_the_item_not_the_response():
+    base = {"writes": "100/s", "reads": "1K/s", "write-size": "500 B", "read-size": "5 KB", "peak-factor": "1"}
+    page = build_report(base, "T", default_prices(), ("nosql",))
+    items = build_report({**base, "db-writes": "100/s", "db-reads": "1K/s", "db-row-size": "800 B"}, "T",
+                         default_prices(), ("nosql",))
+    assert "1K/s × 5 RU" in next(l for l in page.cost.lines if l.key == "database").formula
+    assert "1K/s × 1 RU" in next(l for l in items.cost.lines if l.key == "database").formula

@@ -44,6 +44,7 @@ class CostInputs:
     cdn_hit: float | None = None  # share of reads the CDN serves; None: no CDN
     archive_after_days: float | None = None  # media older than this is never read online
     gateway_calls: float | None = None  # calls/s through the API gateway, when not every request
+    item_size: float | None = None  # bytes of one database item, when the topic gives db-row-size
 
 
 @dataclass(frozen=True)
@@ -264,15 +265,17 @@ def _kb(size: float, per: float = 1e3) -> int:
 
 
 def _cosmos(inputs: CostInputs, price: _Pricer) -> CostLine:
-    """1 RU per KB read, 5 RU per KB written, at peak; at least 400 RU/s."""
+    """1 RU per KB of item read, 5 RU per KB written, at peak; at least 400 RU/s.
+    The item is db-row-size when the topic gives it, else what a write stores
+    and a read returns."""
     if inputs.peak_writes is None and inputs.peak_reads is None:
         return CostLine("database", "Cosmos DB throughput", None, "QPS unknown")
     reads, writes = inputs.peak_reads or 0.0, inputs.peak_writes or 0.0
-    rus = reads * _kb(inputs.read_size) + writes * 5 * _kb(inputs.write_size)
-    rus = max(400, math.ceil(rus / 100) * 100)
-    text = (f"({human_rate(reads)} × {_kb(inputs.read_size)} RU + {human_rate(writes)} × "
-            f"{5 * _kb(inputs.write_size)} RU) = {human_count(rus)} RU/s "
-            f"= {human_count(rus / 100)} × 100 RU/s")
+    read_kb, write_kb = (_kb(inputs.item_size), _kb(inputs.item_size)) if inputs.item_size else \
+        (_kb(inputs.read_size), _kb(inputs.write_size))
+    rus = max(400, math.ceil((reads * read_kb + writes * 5 * write_kb) / 100) * 100)
+    text = (f"({human_rate(reads)} × {read_kb} RU + {human_rate(writes)} × {5 * write_kb} RU) = "
+            f"{human_count(rus)} RU/s = {human_count(rus / 100)} × 100 RU/s")
     return _line("database", "Cosmos DB throughput", rus / 100, text,
                  price, "nosql-ru", "100 RU/s-month")
 
