@@ -332,3 +332,10 @@ def test_cosmos_charges_a_read_by_the_item_not_the_response():
                          default_prices(), ("nosql",))
     assert "1K/s × 5 RU" in next(l for l in page.cost.lines if l.key == "database").formula
     assert "1K/s × 1 RU" in next(l for l in items.cost.lines if l.key == "database").formula
+
+
+def test_batching_packs_events_not_bytes():
+    """10K writes/s of 500 B packed 100 to an event: 100 events/s but still 5 MB/s → 5 TU."""
+    inputs = replace(NOTHING, components=("stream",), writes=10_000, peak_writes=10_000, write_size=500,
+                     peak_messages=100)
+    assert line(inputs, "stream").formula.startswith("100/s peak ÷ 1K events/s = 5 TU")

@@ -338,10 +338,12 @@ def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
 
 
 def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLine:
-    """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s at peak;
+    """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s (of every
+    write's bytes, however batched) at peak;
     Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
     peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
-    units = max(1, math.ceil(peak / 1_000), math.ceil(peak * inputs.write_size / 1e6))
+    peak_bytes = (inputs.peak_writes or 0.0) * inputs.write_size  # batching packs events, not bytes
+    units = max(1, math.ceil(peak / 1_000), math.ceil(peak_bytes / 1e6))
     if inputs.cloud == "aws":
         unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")
         label, unit, events = "Kinesis Data Streams", "shards", messages * math.ceil(inputs.write_size / 25e3)
