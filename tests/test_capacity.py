@@ -360,7 +360,7 @@ class TestWhatReachesEachStore:
         result = report({**self.BASE, "components": ["stream", "cache"], "messages": "500/s", "cache-size": "10 GB"},
                         prices=None)
         stream = next(l for l in result.cost.lines if l.key == "stream")
-        assert stream.formula.startswith("1K/s peak ÷ 1K events/s = 1 TU")
+        assert stream.formula.startswith("max(1K/s ÷ 1K events/s, 2 MB/s ÷ 1 MB/s) at peak = 2 TU")
         assert result.cache_bytes == 10e9
         assert any(s.label == "Cache" and "cache-size, given" in s.working for s in result.steps)
 

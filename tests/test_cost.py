@@ -338,4 +338,4 @@ def test_batching_packs_events_not_bytes():
     """10K writes/s of 500 B packed 100 to an event: 100 events/s but still 5 MB/s → 5 TU."""
     inputs = replace(NOTHING, components=("stream",), writes=10_000, peak_writes=10_000, write_size=500,
                      peak_messages=100)
-    assert line(inputs, "stream").formula.startswith("100/s peak ÷ 1K events/s = 5 TU")
+    assert line(inputs, "stream").formula.startswith("max(100/s ÷ 1K events/s, 5 MB/s ÷ 1 MB/s) at peak = 5 TU")

@@ -355,8 +355,8 @@ def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLin
     if unit_price is None or event_price is None:
         return CostLine("stream", label, None, text + " × (no price)")
     usd = units * unit_price.usd + events / 1e6 * event_price.usd
-    formula = (f"{human_rate(peak)} peak ÷ 1K events/s = {units} {unit} × ${unit_price.usd:g} + "
-               f"{human_count(events)} events × ${event_price.usd:g}/million")
+    formula = (f"max({human_rate(peak)} ÷ 1K events/s, {human_bytes(peak_bytes)}/s ÷ 1 MB/s) at peak = {units} {unit} "
+               f"× ${unit_price.usd:g} + {human_count(events)} events × ${event_price.usd:g}/million")
     if inputs.cloud != "aws" and units > STANDARD_MAX_UNITS:
         formula += f"; over Standard's {STANDARD_MAX_UNITS} TU per namespace: Premium or Dedicated, or batch events"
     return CostLine("stream", label, usd, formula, (unit_price, event_price))
