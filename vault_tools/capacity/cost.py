@@ -169,8 +169,8 @@ def _tiered(key: str, label: str, total_bytes: float, amount_text: str, price: _
 def _gateway_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     """Calls through the API gateway (`gateway-calls`, else every request the
     CDN does not answer), per million."""
-    if "gateway" not in inputs.components or inputs.requests is None:
-        return []
+    if "gateway" not in inputs.components or inputs.requests is None or inputs.gateway_calls == 0:
+        return []  # gateway-calls: 0/s — a self-run gateway, whose pods are app instances
     calls = (inputs.gateway_calls if inputs.gateway_calls is not None
              else inputs.requests * (1 - (inputs.cdn_hit or 0.0))) * MONTH
     label = "API gateway (API Management, per call)" if price.cloud == "azure" else "API Gateway (HTTP API)"
