@@ -399,3 +399,12 @@ def test_every_problem_has_every_section_the_templates_take(path):
     assert missing == []
     assert note.latency, "a `## Latency budget` whose shares sum to 100%"
     assert all(row.store and note.part(row.store) for row in note.entities), "every entity in a store"
+
+
+def test_a_problem_topic_carries_no_generic_advice(expanded):
+    """Generic callouts (read-heavy → CDN, one primary's limits, media → CDN,
+    common traps) give way to the problem's own estimates and 10×/100× table."""
+    for problem, text in expanded.items():
+        for phrase in ("> [!important] Read-heavy", "already exceeded:", "> [!warning] First to break",
+                       "> [!warning] Common traps", "> [!tip] Media is ", "| Single-node limit |"):
+            assert phrase not in text, (problem, phrase)

@@ -135,8 +135,10 @@ class Topic:
         roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
         split = self.problem.latency if self.problem is not None else None
         report = build_report(self.numbers, self.name, self.context.prices, roles, split or None)
-        if self.problem is not None:  # its own estimates say what the ratio means for it
-            report = replace(report, insights=[i for i in report.insights if i.about != "ratio"])
+        if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
+            report = replace(report, insights=[i for i in report.insights if not i.about],
+                             growth=replace(report.growth, limits=[], assumptions=[
+                                 a for a in report.growth.assumptions if not a.startswith("single-node limits")]))
         return report
 
     @cached_property

@@ -315,11 +315,11 @@ def _insights(traffic: Traffic, storage: Storage, growth: Growth) -> list[Insigh
     if storage.per_day and storage.media_per_day and storage.media_per_day / storage.per_day > 0.5:
         share = human_percent(round(storage.media_per_day / storage.per_day, 3))
         insights.append(Insight("tip", f"Media is {share} of storage → object storage + CDN; "
-                                       "the database keeps only metadata"))
+                                       "the database keeps only metadata", "media"))
     for limit in growth.limits:
         if limit.exceeded:
             insights.append(Insight("warning", f"{limit.label} already exceeded: {limit.shown_now} > "
-                                               f"{limit.shown_limit} → {limit.remedy}"))
+                                               f"{limit.shown_limit} → {limit.remedy}", "limit"))
     return insights
 
 

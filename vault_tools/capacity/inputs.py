@@ -35,7 +35,7 @@ class Insight:
 
     kind: str
     text: str
-    about: str = ""  # "ratio": the generic read- or write-heavy advice, which a problem's own estimates replace
+    about: str = ""  # "ratio", "media", "limit": generic advice that a problem's own estimates replace
 
 
 @dataclass

@@ -353,7 +353,7 @@ def _by_store(topic: Topic, schema: Schema, placed: dict[str, tuple[str, str, st
         parts += [f"**PostgreSQL** ({store})\n", ddl(Schema(tables))]
     document = next((e for e in schema.entities if placed[e.name][1] == "nosql"
                      and _document_store(topic, placed[e.name][0])), None)
-    if document is not None:
+    if document is not None and "```json" not in topic.problem.section("Storage"):  # else the note's real item
         product = "DynamoDB" if topic.cloud == "aws" else "Cosmos DB"
         key = placed[document.name][2]
         container = f"container `{schema.tables[document.name]}`" + (f", partition key `/{ident(key, 'k')}`"
