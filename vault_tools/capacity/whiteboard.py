@@ -101,7 +101,7 @@ def _results(report: CapacityReport) -> list[tuple[str, str]]:
         ("Daily active users", human_count(t.dau)),
         ("Writes (average / peak)", _pair(human_rate(t.writes), human_rate(t.peak_writes))),
         ("Reads (average / peak)", _pair(human_rate(t.reads), human_rate(t.peak_reads))),
-        ("Read : write", NONE if ratio is None else f"{significant(ratio)} : 1" if ratio >= 1
+        ("Read : write", NONE if ratio is None else f"{significant(ratio)} : 1" if ratio >= 1 or ratio == 0
          else f"1 : {significant(1 / ratio)}"),
         ("Storage per day", human_bytes(s.per_day)),
         ("Storage per year", human_bytes(s.per_year)),
