@@ -399,3 +399,10 @@ def test_check_note_catches_a_text_element_missing_from_the_section():
     mangled = re.sub(r"\nShop \^\w{8}\n\n", "\n", note)
     assert mangled != note
     assert excalidraw_check.check_note(mangled) == ["`## Text Elements` does not list exactly the scene's text elements"]
+
+
+def test_a_unique_reference_is_one_to_zero_or_one():
+    topic = make_topic({"entities": {"Trip": ["id uuid pk"], "Payment": ["id uuid pk", "trip_id fk Trip uk"],
+                                     "Offer": ["id uuid pk", "trip_id fk Trip"]}})
+    er = diagrams.er_diagram(diagrams.Schema(diagrams.read_entities(topic.props["entities"])[0]))
+    assert "e_trip ||--o| e_payment" in er and "e_trip ||--o{ e_offer" in er

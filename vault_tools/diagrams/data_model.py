@@ -193,7 +193,9 @@ def er_diagram(schema: Schema) -> str:
     for entity in schema.entities:
         for field in entity.fields:
             if field.fk:
-                lines.append(f'    {schema.ids[field.fk]} ||--o{{ {schema.ids[entity.name]} : "{label(field.name)}"')
+                one = field.unique or (field.pk and len(entity.keys) == 1)  # at most one row per referenced row
+                link = "||--o|" if one else "||--o{"
+                lines.append(f'    {schema.ids[field.fk]} {link} {schema.ids[entity.name]} : "{label(field.name)}"')
     return mermaid(lines)
 
 
