@@ -416,3 +416,11 @@ def test_a_media_read_fetches_a_rendition_when_given():
     assert original.bandwidth.egress == pytest.approx(10e3 * (1e3 + 0.8 * 2e6))
     assert rendition.bandwidth.egress == pytest.approx(10e3 * (1e3 + 0.8 * 200e3))
     assert rendition.bandwidth.ingress == original.bandwidth.ingress
+
+
+def test_the_stream_carries_every_write_not_only_the_databases():
+    """Pings go to the stream; only rides reach the database: the stream is sized by the pings."""
+    result = report({"writes": "10K/s", "write-size": "500 B", "db-writes": "10/s", "peak-factor": "1",
+                     "components": ["stream", "sql"]}, prices=None)
+    stream = next(l for l in result.cost.lines if l.key == "stream")
+    assert "5 MB/s ÷ 1 MB/s) at peak = 10 TU" in stream.formula

@@ -45,6 +45,7 @@ class CostInputs:
     archive_after_days: float | None = None  # media older than this is never read online
     gateway_calls: float | None = None  # calls/s through the API gateway, when not every request
     item_size: float | None = None  # bytes of one database item, when the topic gives db-row-size
+    peak_write_bytes: float | None = None  # bytes/s of every write at peak (peak_writes may be the database's)
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,8 @@ def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLin
     write's bytes, however batched) at peak;
     Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
     peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
-    peak_bytes = (inputs.peak_writes or 0.0) * inputs.write_size  # batching packs events, not bytes
+    peak_bytes = (inputs.peak_write_bytes if inputs.peak_write_bytes is not None
+                  else (inputs.peak_writes or 0.0) * inputs.write_size)  # batching packs events, not bytes
     units = max(1, math.ceil(peak / 1_000), math.ceil(peak_bytes / 1e6))
     if inputs.cloud == "aws":
         unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")

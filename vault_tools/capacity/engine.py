@@ -294,7 +294,8 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       None if traffic.reads is None and traffic.writes is None
                       else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit,
                       None if inputs.archive_after is None else inputs.archive_after / DAY, inputs.gateway_calls,
-                      inputs.db_row_size if inputs.db_writes is not None else None)
+                      inputs.db_row_size if inputs.db_writes is not None else None,
+                      None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
