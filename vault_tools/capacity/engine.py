@@ -290,7 +290,7 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       peak(inputs.db_reads, traffic.peak_reads), peak(inputs.db_writes, traffic.peak_writes),
                       traffic.writes if inputs.messages is None else inputs.messages, inputs.read_size,
                       inputs.write_size,
-                      None if inputs.messages is None else inputs.messages * inputs.peak_factor,
+                      traffic.peak_writes if inputs.messages is None else inputs.messages * inputs.peak_factor,
                       None if traffic.reads is None and traffic.writes is None
                       else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit,
                       None if inputs.archive_after is None else inputs.archive_after / DAY, inputs.gateway_calls,
