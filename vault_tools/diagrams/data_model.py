@@ -220,7 +220,7 @@ def ddl(schema: Schema) -> str:
                     line += f" REFERENCES {reference}"
                 else:
                     later.append(f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {reference};")
-                if not (field.unique or (field.pk and len(keys) == 1)):  # those have an index already
+                if not (field.unique or (field.pk and keys[0] is field)):  # the key's own index covers it
                     after.append(f"CREATE INDEX ON {table} ({column});")
             columns.append(line)
         if len(keys) > 1:
