@@ -16,7 +16,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path, PurePosixPath
@@ -27,7 +26,6 @@ from helpers import DEBOUNCE, running, stamp_snapshot, stub, wait_until
 
 from vault_tools.create import init_vault
 from vault_tools.scan import TEMP_FILE
-from vault_tools.watch import Watcher
 
 pytestmark = pytest.mark.slow  # the reliability campaign: scripts/test --fast leaves it out
 

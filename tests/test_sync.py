@@ -3,13 +3,12 @@
 import os
 import re
 
-import mistune
 import pytest
 
 
 from helpers import file_snapshot, headings_of, outside_blocks, stub
 
-from vault_tools import blocks, frontmatter
+from vault_tools import blocks
 from vault_tools import sync as sync_module
 from vault_tools.sections import HEADINGS
 from vault_tools.sync import sync

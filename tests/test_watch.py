@@ -1,6 +1,5 @@
 """The watcher on a real file system, with real watchdog events."""
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -15,7 +14,6 @@ from helpers import DEBOUNCE, expanded, make_vault, running, stub, wait_until
 
 from vault_tools.watch import Watcher
 
-DEBOUNCE = 0.3
 
 
 def test_created_stub_is_expanded_after_the_quiet_period(vault):
@@ -97,7 +95,7 @@ def test_a_stub_deleted_before_its_quiet_period_ends(vault):
 
 def test_settings_change_is_picked_up(vault):
     root = vault({"Designs/a.md": stub()})
-    with running(root) as written:
+    with running(root):
         assert wait_until(lambda: expanded(root / "Designs/a.md"))
         (root / ".obsidian/app.json").write_text('{"userIgnoreFilters": ["Drafts/"]}')
         time.sleep(DEBOUNCE * 3)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import TYPE_CHECKING
 
 from vault_tools.diagrams.architecture import LAYER_TITLES, LAYERS, Architecture, Node, architecture

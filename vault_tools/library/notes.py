@@ -3,7 +3,7 @@ from the vault, where a person edits them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vault_tools import frontmatter, markdown
 from vault_tools.note import Note
