@@ -357,6 +357,14 @@ aliases: [widget shop]
 |---|---|---|
 | Orders DB | sql | PostgreSQL: customers, orders |
 | Basket store | nosql | Cosmos DB: baskets |
+| Cache | cache | Azure Managed Redis |
+
+## Extra costs
+
+| Line | Quantity | Unit price (USD) | Source | Replaces |
+|---|---|---|---|---|
+| Azure Managed Redis M10 | 2 | 157.68 | infracost managed_redis_test golden | cache |
+| Payment processor fees | 1,000 | 0.30 | per order, the processor's list price | none |
 """
 
 
@@ -409,3 +417,14 @@ def test_a_problem_topic_carries_no_generic_advice(expanded):
                        "> [!warning] Common traps", "> [!tip] Media is ", "| Single-node limit |"):
             assert phrase not in text, (problem, phrase)
         assert not [line for line in text.splitlines() if line.startswith("> [!warning]") and "already exceeded" in line]
+
+
+def test_extra_costs_complete_the_bill_and_replace_what_they_size(vault):
+    root = vault({"Problems/Widget Store.md": WIDGETS, "Topics/W.md": stub("", topic='"Design a widget shop"')})
+    init_vault(root)
+    sync(root)
+    cost = section_text((root / "Topics/W.md").read_text(), 9)
+    assert "| Azure Managed Redis M10 | 2 × $157.68 (infracost managed_redis_test golden) | $315 |" in cost
+    assert "| Payment processor fees | 1,000 × $0.3 (per order, the processor's list price) | $300 |" in cost
+    assert "cache-p" not in cost  # the engine's Premium cache line gives way to the problem's own sizing
+    assert "they replace the engine's cache line(s)" in cost

@@ -10,12 +10,13 @@ from typing import Callable
 
 from vault_tools import sections
 from vault_tools.capacity import CapacityReport, PriceTable, build_report
+from vault_tools.capacity.cost import CostLine, CostReport
 from vault_tools.library import rules
 from vault_tools.library.catalog import Catalog, Component
 from vault_tools.capacity.inputs import RIVALS
 from vault_tools.library.notes import DEEP_DIVE, PROBLEM, LibraryNote
 from vault_tools.library.problem_notes import Match, ProblemNote, closest, find_named, match_title, problem_note
-from vault_tools.links import LinkStyle, Resolver
+from vault_tools.links import LinkStyle, Resolver, slug
 from vault_tools.note import Note
 from vault_tools.problems import Kind, Problem
 from vault_tools.settings import Settings
@@ -138,7 +139,8 @@ class Topic:
         if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
             report = replace(report, insights=[i for i in report.insights if not i.about],
                              growth=replace(report.growth, limits=[], assumptions=[
-                                 a for a in report.growth.assumptions if not a.startswith("single-node limits")]))
+                                 a for a in report.growth.assumptions if not a.startswith("single-node limits")]),
+                             cost=with_extra_costs(report.cost, self.problem.extra_costs))
         return report
 
     @cached_property
@@ -208,3 +210,18 @@ def link_target(item: str) -> str:
     if item.startswith("[[") and item.endswith("]]"):
         item = item[2:-2]
     return item.split("|")[0].split("#")[0].strip()
+
+
+def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
+    """The cost with a problem's `## Extra costs`: each replaces the engine's
+    line it names (its own sizing of a SKU the price table lacks) or adds to them."""
+    if not extras:
+        return cost
+    replaced = {extra.replaces for extra in extras if extra.replaces}
+    lines = [line for line in cost.lines if line.key not in replaced]
+    for extra in extras:
+        formula = f"{extra.quantity:,g} × ${extra.unit_usd:,g}" + (f" ({extra.source})" if extra.source else "")
+        lines.append(CostLine(f"problem_{slug(extra.line)}", extra.line, extra.quantity * extra.unit_usd, formula))
+    note = "lines from the problem's Extra costs: SKUs and fees the price table does not carry" + (
+        f"; they replace the engine's {', '.join(sorted(replaced))} line(s)" if replaced else "")
+    return replace(cost, lines=lines, assumptions=[*cost.assumptions, note])

@@ -47,6 +47,19 @@ class EntityRow:
 
 
 @dataclass(frozen=True)
+class ExtraCost:
+    """A row of `## Extra costs`: a monthly line the price table cannot price
+    (a SKU, a vendor fee), `quantity × unit_usd`; `replaces` names the engine
+    line it stands in for (`cache`, `database`, `gateway`, …), if any."""
+
+    line: str
+    quantity: float
+    unit_usd: float
+    source: str
+    replaces: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     responsibility: str
@@ -103,6 +116,7 @@ class ProblemNote:
     flows: tuple[Flow, ...] = ()
     actors: tuple[str, ...] = ()
     latency: tuple[tuple[str, float], ...] = ()  # `## Latency budget`: hop → share of the p99
+    extra_costs: tuple[ExtraCost, ...] = ()  # `## Extra costs`: what the price table cannot see
     sections: dict[str, str] = field(default_factory=dict)  # lower-case heading → its text
 
     def section(self, heading: str) -> str:
@@ -166,7 +180,25 @@ def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str,
     actors = tuple(r["actor"].strip() for r in rows("Actors") if r.get("actor"))
     return ProblemNote(path, title, aliases, keywords, crux, patterns, deep_dives, trade_offs, body, scale,
                        published, entities, apis, services, parts, _flows(markdown.section(body, "Flows")), actors,
-                       _split(rows("Latency budget")))
+                       _split(rows("Latency budget")), _extra_costs(rows("Extra costs")))
+
+
+def _extra_costs(rows: list[dict[str, str]]) -> tuple[ExtraCost, ...]:
+    """`| Line | Quantity | Unit price (USD) | Source | Replaces |` rows whose numbers read."""
+    found = []
+    for row in rows:
+        quantity = _number(row.get("quantity", ""))
+        price = _number(next((v for k, v in row.items() if k.startswith("unit price")), ""))
+        if row.get("line") and quantity is not None and price is not None:
+            replaces = row.get("replaces", "").strip("` ").lower()
+            found.append(ExtraCost(row["line"].strip(), quantity, price, row.get("source", ""),
+                                   "" if replaces in ("", "none", "—", "-") else replaces))
+    return tuple(found)
+
+
+def _number(text: str) -> float | None:
+    match = re.fullmatch(r"\s*\$?\s*([\d,]*\.?\d+)\s*", text)
+    return float(match[1].replace(",", "")) if match else None
 
 
 def _split(rows: list[dict[str, str]]) -> tuple[tuple[str, float], ...]:
