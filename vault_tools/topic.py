@@ -11,6 +11,7 @@ from typing import Callable
 from vault_tools import sections
 from vault_tools.capacity import CapacityReport, PriceTable, build_report
 from vault_tools.capacity.cost import CostLine, CostReport
+from vault_tools.capacity.show import significant
 from vault_tools.library import rules
 from vault_tools.library.catalog import Catalog, Component
 from vault_tools.capacity.inputs import RIVALS
@@ -220,8 +221,20 @@ def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
     replaced = {extra.replaces for extra in extras if extra.replaces}
     lines = [line for line in cost.lines if line.key not in replaced]
     for extra in extras:
-        formula = f"{extra.quantity:,g} × ${extra.unit_usd:,g}" + (f" ({extra.source})" if extra.source else "")
+        amount = f"{extra.quantity:,.0f}" if float(extra.quantity).is_integer() else significant(extra.quantity)
+        formula = f"{amount} × ${extra.unit_usd:,g}" + (f" ({extra.source})" if extra.source else "")
         lines.append(CostLine(f"problem_{slug(extra.line)}", extra.line, extra.quantity * extra.unit_usd, formula))
     note = "lines from the problem's Extra costs: SKUs and fees the price table does not carry" + (
         f"; they replace the engine's {', '.join(sorted(replaced))} line(s)" if replaced else "")
-    return replace(cost, lines=lines, assumptions=[*cost.assumptions, note])
+    words = [word for key in replaced for word in _ASSUMPTION_WORDS.get(key, ())]
+    kept = [a for a in cost.assumptions if not any(word in a for word in words)]  # of lines no longer there
+    return replace(cost, lines=lines, assumptions=[*kept, note])
+
+
+# The words of the cost assumptions that explain each engine line.
+_ASSUMPTION_WORDS = {
+    "cache": ("cache = cheapest node",), "stream": ("one event per write",),
+    "queue": ("one queue message per write",), "gateway": ("passes the API gateway",),
+    "database": ("Cosmos DB 1 RU", "DynamoDB provisioned", "SQL primary sized"),
+    "cdn_egress": ("the CDN serves",), "storage_hot": ("media in object storage by age",),
+}
