@@ -172,8 +172,10 @@ def drawing(topic: Topic) -> str:
     if not topic.components:
         return "> [!note] The Excalidraw drawing appears here once `components:` lists the building blocks.\n"
     path = companion.drawing_path(topic.note.path)
+    source = (f"the services and infrastructure of {topic.link(topic.problem.path)}"
+              if topic.problem is not None and not topic.prop_list("components") else "`components:`")
     return (f"{topic.link(path, embed=True)}\n\n"
-            "> [!tip] Drawn from `components:` and redrawn when they change — until you draw on it; "
+            f"> [!tip] Drawn from {source} and redrawn when they change — until you draw on it; "
             "from then on it is yours.\n")
 
 
