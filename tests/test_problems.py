@@ -427,4 +427,4 @@ def test_extra_costs_complete_the_bill_and_replace_what_they_size(vault):
     assert "| Azure Managed Redis M10 | 2 × $157.68 (infracost managed_redis_test golden) | $315 |" in cost
     assert "| Payment processor fees | 1,000 × $0.3 (per order, the processor's list price) | $300 |" in cost
     assert "cache-p" not in cost  # the engine's Premium cache line gives way to the problem's own sizing
-    assert "they replace the engine's cache line(s)" in cost and "cache = cheapest node" not in cost
+    assert "they stand in for the list-price cache line(s)" in cost and "cache = cheapest node" not in cost

@@ -224,8 +224,9 @@ def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
         amount = f"{extra.quantity:,.0f}" if float(extra.quantity).is_integer() else significant(extra.quantity)
         formula = f"{amount} × ${extra.unit_usd:,g}" + (f" ({extra.source})" if extra.source else "")
         lines.append(CostLine(f"problem_{slug(extra.line)}", extra.line, extra.quantity * extra.unit_usd, formula))
-    note = "lines from the problem's Extra costs: SKUs and fees the price table does not carry" + (
-        f"; they replace the engine's {', '.join(sorted(replaced))} line(s)" if replaced else "")
+    note = ("the lines priced as quantity × unit price come from the problem: SKUs and fees the "
+            "price table does not carry" + (f"; they stand in for the list-price {', '.join(sorted(replaced))} "
+                                            "line(s)" if replaced else ""))
     words = [word for key in replaced for word in _ASSUMPTION_WORDS.get(key, ())]
     kept = [a for a in cost.assumptions if not any(word in a for word in words)]  # of lines no longer there
     return replace(cost, lines=lines, assumptions=[*kept, note])
@@ -235,6 +236,7 @@ def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
 _ASSUMPTION_WORDS = {
     "cache": ("cache = cheapest node",), "stream": ("one event per write",),
     "queue": ("one queue message per write",), "gateway": ("passes the API gateway",),
-    "database": ("Cosmos DB 1 RU", "DynamoDB provisioned", "SQL primary sized"),
+    "database": ("Cosmos DB 1 RU", "DynamoDB provisioned", "SQL primary sized",
+                 "text (write-size) lives in the database"),
     "cdn_egress": ("the CDN serves",), "storage_hot": ("media in object storage by age",),
 }
