@@ -229,9 +229,12 @@ def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
                                             "line(s)" if replaced else ""))
     words = [word for key in replaced for word in _ASSUMPTION_WORDS.get(key, ())]
     kept = [a for a in cost.assumptions if not any(word in a for word in words)]  # of lines no longer there
+    if any("front door" in extra.line.lower() for extra in extras):  # the problem prices its requests
+        kept = [a.replace(_UNPRICED_REQUESTS, "") for a in kept]
     return replace(cost, lines=lines, assumptions=[*kept, note])
 
 
+_UNPRICED_REQUESTS = "; Azure Front Door's per-request fee is not in the price table, so not included"
 # The words of the cost assumptions that explain each engine line.
 _ASSUMPTION_WORDS = {
     "cache": ("cache = cheapest node",), "stream": ("one event per write",),
