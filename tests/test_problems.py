@@ -164,6 +164,18 @@ def test_uber_is_uber(expanded):
     assert "10M" not in re.findall(r"\| Daily active users \| (\S+) \|", text)
 
 
+
+def test_the_architecture_draws_one_arrow_per_pair(expanded):
+    """The driver app reaches the connection gateway through the socket load
+    balancer, so the flowchart has no direct arrow for the same hop; services
+    that call each other get one two-way arrow, not two."""
+    lines = [line.strip() for line in section_text(expanded["Ride Hailing"], 6).splitlines()]
+    assert "p2_driver_app --> p5_socket_load_balancer" in lines
+    assert not any(re.fullmatch(r"p2_driver_app --> s\d+_connection_gateway", line) for line in lines)
+    assert any(re.fullmatch(r"s\d+_connection_gateway <--> s\d+_location_service", line) for line in lines)
+    calls = [tuple(re.split(r" <?--> ", line)) for line in lines if re.fullmatch(r"\w+ <?--> \w+", line)]
+    assert len(calls) > 20 and len(calls) == len({frozenset(pair) for pair in calls})
+
 # -- numbers ---------------------------------------------------------------------------
 
 def published_cases() -> list[tuple[str, str, str, str]]:

@@ -51,6 +51,7 @@ class Edge:
     target: str
     asynchronous: bool = False
     label: str = ""
+    both_ways: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,25 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
         for step in flow.steps:
             if step.arrow in ("->>", "-)"):
                 add(step.source, step.target, step.arrow == "-)")
-    return Architecture(tuple(nodes.values()), tuple(edges.values()))
+    return Architecture(tuple(nodes.values()), _simplified(edges, {n.id: n for n in nodes.values()}))
+
+
+def _simplified(edges: dict[tuple[str, str], Edge], nodes: dict[str, Node]) -> tuple[Edge, ...]:
+    """One arrow per pair: a client's direct arrow to a box it already reaches
+    through another (its load balancer, say) is dropped, and two plain arrows
+    between the same boxes in opposite directions become one two-way arrow."""
+    for (a, c) in list(edges):
+        if nodes[a].layer == "client" and any((a, b) in edges and (b, c) in edges
+                                              for b in nodes if b not in (a, c)):
+            del edges[(a, c)]
+    kept: list[Edge] = []
+    for (a, b), edge in edges.items():
+        back = edges.get((b, a))
+        if back is None or edge.label or back.label or edge.asynchronous or back.asynchronous:
+            kept.append(edge)
+        elif (b, a) not in [(e.source, e.target) for e in kept]:
+            kept.append(Edge(a, b, both_ways=True))
+    return tuple(kept)
 
 
 def product_named(text: str, products: str) -> str:
@@ -153,7 +172,7 @@ def product_named(text: str, products: str) -> str:
     return ""
 
 
-_GENERIC_WORDS = frozenset("azure aws amazon microsoft database for server flexible managed service services "
+_GENERIC_WORDS = frozenset("azure aws amazon microsoft ai database for server flexible managed service services "
                            "storage apps app api the and with".split())
 
 
@@ -251,7 +270,7 @@ def box(node: Node) -> str:
 
 
 def arrow(edge: Edge) -> str:
-    arrow = "-.->" if edge.asynchronous else "-->"
+    arrow = "-.->" if edge.asynchronous else "<-->" if edge.both_ways else "-->"
     text = f'|"{label(edge.label)}"|' if edge.label else ""
     return f"    {edge.source} {arrow}{text} {edge.target}"
 

@@ -86,7 +86,7 @@ def _arrows(arch: Architecture, boxes: dict[str, dict], make: _Maker) -> list[di
             "points": [[0, 0], [ex - sx, ey - sy]], "lastCommittedPoint": None,
             "startBinding": {"elementId": start["id"], "focus": 0, "gap": GAP},
             "endBinding": {"elementId": end["id"], "focus": 0, "gap": GAP},
-            "startArrowhead": None, "endArrowhead": "arrow", "elbowed": False,
+            "startArrowhead": "arrow" if edge.both_ways else None, "endArrowhead": "arrow", "elbowed": False,
         })
         arrows.append(arrow)
     return arrows
