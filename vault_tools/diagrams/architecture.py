@@ -4,7 +4,7 @@ a topic's components, and its Mermaid flowchart."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from vault_tools.diagrams.mermaid import label, mermaid, slug
 from vault_tools.library.catalog import LAYERS
@@ -151,14 +151,14 @@ def _simplified(edges: dict[tuple[str, str], Edge], nodes: dict[str, Node]) -> t
         if nodes[a].layer == "client" and any((a, b) in edges and (b, c) in edges
                                               for b in nodes if b not in (a, c)):
             del edges[(a, c)]
-    kept: list[Edge] = []
+    kept: dict[tuple[str, str], Edge] = {}
     for (a, b), edge in edges.items():
         back = edges.get((b, a))
         if back is None or edge.label or back.label or edge.asynchronous or back.asynchronous:
-            kept.append(edge)
-        elif (b, a) not in [(e.source, e.target) for e in kept]:
-            kept.append(Edge(a, b, both_ways=True))
-    return tuple(kept)
+            kept[(a, b)] = edge
+        elif (b, a) not in kept:
+            kept[(a, b)] = replace(edge, both_ways=True)
+    return tuple(kept.values())
 
 
 def product_named(text: str, products: str) -> str:

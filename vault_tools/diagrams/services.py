@@ -1,8 +1,9 @@
 """The §7 service map: services and their sync / async dependencies."""
 
 from __future__ import annotations
+from dataclasses import replace
 from typing import TYPE_CHECKING
-from vault_tools.diagrams.architecture import Architecture, Edge, architecture, arrow, box, styles
+from vault_tools.diagrams.architecture import Architecture, architecture, arrow, box, styles
 from vault_tools.diagrams.mermaid import label, mermaid
 from vault_tools.markdown import cell, table
 
@@ -42,7 +43,7 @@ def services_block(topic: Topic) -> str:
             verb = edge.label or _VERBS.get(target.role) or ("reads · writes" if target.layer == "data" else "calls")
             if arch.node(edge.source).role == "worker" and target.role == "search":
                 verb = "indexes"
-            lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb, edge.both_ways)))
+            lines.append(arrow(replace(edge, label=verb)))
     nodes = [n for n in arch.nodes if n.id in shown]
     return mermaid(lines + styles(nodes))
 
@@ -66,7 +67,7 @@ def _problem_services(topic: Topic, arch: Architecture) -> str:
             target = arch.node(edge.target)
             verb = edge.label or ("reads · writes" if target.layer == "data" else
                                   "publish" if target.messaging else "calls")
-            lines.append(arrow(Edge(edge.source, edge.target, edge.asynchronous, verb, edge.both_ways)))
+            lines.append(arrow(replace(edge, label=verb)))
     rows = [[cell(s.name), cell(s.responsibility), cell(", ".join(s.owns) or "—"), cell(", ".join(s.calls) or "—"),
              cell(_events(s.publishes)), cell(_events(s.consumes))] for s in problem.services]
     header = ["Service", "Responsibility", "Owns data", "Sync calls", "Events published", "Events consumed"]
