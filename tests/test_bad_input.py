@@ -104,3 +104,13 @@ def test_unreadable_numbers_are_problems_and_the_note_still_expands(vault, key, 
     mine = [p for p in report.problems if p.key == key]
     assert mine and mine[0].path == "Topics/a.md" and mine[0].hint.startswith(f"e.g. {key}:")
     assert f"> [!warning] Could not read `{key}`" in text
+
+
+def test_a_stale_temp_file_of_the_stamp_cache_is_removed(vault):
+    root = vault({"Topics/a.md": stub()})
+    sync(root)
+    temp = root / ".vault-tools/.index.json.vault-tools-999999999-0abc1234.tmp"
+    temp.write_text("half")
+    (root / "Topics/a.md").write_text(stub())  # a change, so the sync does its work
+    sync(root)
+    assert not temp.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vault_tools.problems import Kind, Problem
-from vault_tools.settings import Settings
+from vault_tools.settings import STATE_DIR, Settings
 
 TEMP_FILE = re.compile(r"^\..+\.vault-tools-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
 
@@ -74,7 +74,17 @@ def walk(root: Path, settings: Settings) -> Listing:
             except OSError:
                 continue  # a broken link or a file gone meanwhile
     notes.sort()  # by path: the first field, and paths are unique
+    temps += _state_temps(root)
     return Listing(notes, sorted(temps))
+
+
+def _state_temps(root: Path) -> list[str]:
+    """Temp files in the state folder (the stamp cache's), which the walk skips."""
+    try:
+        return [f"{STATE_DIR}/{item.name}" for item in os.scandir(root / STATE_DIR)
+                if TEMP_FILE.match(item.name)]
+    except OSError:
+        return []  # no state folder yet
 
 
 def included(rel: str, settings: Settings) -> bool:
