@@ -290,12 +290,38 @@ class TestEdge:
         lines = self.lines({"components": ["nosql"]})
         assert "egress" in lines and "cdn_egress" not in lines
 
-    def test_a_cdn_serves_the_hits_and_the_origin_the_misses(self):
+    def test_a_cdn_bills_every_byte_it_sends_and_its_refill_is_free(self):
         lines = self.lines({"components": ["cdn", "nosql"], "cdn-hit": "95%"})
-        assert "egress" not in lines
-        assert "× 95% served at the edge" in lines["cdn_egress"].formula
-        assert "× 5% missed" in lines["origin_egress"].formula
-        assert lines["origin_egress"].usd < lines["cdn_egress"].usd
+        assert "egress" not in lines and "origin_egress" not in lines
+        month_gb = 100e6 * 100 * 100e3 * 30 / 1e9  # every read byte, hits and misses alike
+        assert "hits and misses alike" in lines["cdn_egress"].formula
+        assert lines["cdn_egress"].usd == pytest.approx(
+            10_000 * 0.083 + 40_000 * 0.075 + 100_000 * 0.056 + 350_000 * 0.037 + 500_000 * 0.028
+            + (month_gb - 1_000_000) * 0.023)
+        assert lines["cdn_egress"].usd == self.lines({"components": ["cdn", "nosql"], "cdn-hit": "50%"})[
+            "cdn_egress"].usd  # the hit ratio sizes the origin, not the bill
+
+    def test_a_cdn_for_media_only_leaves_the_api_bytes_to_the_origin(self):
+        props = {"components": ["cdn", "gateway", "nosql"], "read-size": "1 KB", "media-share": "100%",
+                 "media-size": "100 KB", "media-read-size": "9 KB", "cdn-hit": "95%", "cdn-serves": "media"}
+        lines = self.lines(props)
+        media_gb = 100e6 * 100 * 9e3 * 30 / 1e9  # 2.7 PB of renditions a month
+        assert lines["cdn_egress"].usd == pytest.approx(
+            10_000 * 0.083 + 40_000 * 0.075 + 100_000 * 0.056 + 350_000 * 0.037 + 500_000 * 0.028
+            + (media_gb - 1_000_000) * 0.023)
+        assert "2.7 PB of media reads" in lines["cdn_egress"].formula
+        api = lines["egress"]
+        assert api.label == "Internet egress (API, not through the CDN)"
+        assert "= 300 TB" in api.formula  # 10B reads a day × 1 KB × 30 days
+        requests = (100e6 * 101 / 86_400) * 2_592_000
+        assert lines["gateway"].usd == pytest.approx(requests * 3.5 / 1e6)  # no API call is answered at the edge
+
+    def test_cdn_serves_takes_only_its_two_values(self):
+        report = build_report({**self.BASE, "components": ["cdn"], "cdn-serves": "images"}, "T", default_prices(),
+                              ("cdn",))
+        problem = next(p for p in report.problems if p.key == "cdn-serves")
+        assert "images" in problem.message and problem.hint == "e.g. cdn-serves: media (or all)"
+        assert any(line.key == "cdn_egress" for line in report.cost.lines)
 
     def test_egress_is_priced_by_volume_tier(self):
         line = self.lines({"components": ["nosql"]})["egress"]

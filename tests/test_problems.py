@@ -176,6 +176,16 @@ def test_the_architecture_draws_one_arrow_per_pair(expanded):
     calls = [tuple(re.split(r" <?--> ", line)) for line in lines if re.fullmatch(r"\w+ <?--> \w+", line)]
     assert len(calls) > 20 and len(calls) == len({frozenset(pair) for pair in calls})
 
+def test_a_call_says_why_on_its_arrow_and_in_the_service_table(expanded):
+    """`Media store (snapshot load at pod start)` in a service's Calls: the
+    arrow is labelled with the reason and the §7 table keeps it."""
+    doc = expanded["News Feed"]
+    assert re.search(r'^\s*s\d+_feed_service -->\|"snapshot load at pod start"\| p\d+_media_store$',
+                     section_text(doc, 6), re.MULTILINE)
+    assert "Media store (snapshot load at pod start)" in section_text(doc, 7)
+    assert re.search(r"^\s*p\d+_identity --> p\d+_graph_store$", section_text(doc, 6), re.MULTILINE)
+
+
 # -- numbers ---------------------------------------------------------------------------
 
 def published_cases() -> list[tuple[str, str, str, str]]:

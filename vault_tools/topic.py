@@ -10,7 +10,7 @@ from typing import Callable
 
 from vault_tools import sections
 from vault_tools.capacity import CapacityReport, PriceTable, build_report
-from vault_tools.capacity.cost import CostLine, CostReport
+from vault_tools.capacity.cost import CDN_BILLS, CostLine, CostReport
 from vault_tools.capacity.show import significant
 from vault_tools.library import rules
 from vault_tools.library.catalog import Catalog, Component
@@ -241,5 +241,5 @@ _ASSUMPTION_WORDS = {
     "queue": ("one queue message per write",), "gateway": ("passes the API gateway",),
     "database": ("Cosmos DB 1 RU", "DynamoDB provisioned", "SQL primary sized",
                  "text (write-size) lives in the database"),
-    "cdn_egress": ("the CDN serves",), "storage_hot": ("media in object storage by age",),
+    "cdn_egress": (CDN_BILLS,), "storage_hot": ("media in object storage by age",),
 }

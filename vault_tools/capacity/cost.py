@@ -19,6 +19,7 @@ from vault_tools.capacity.quantity import MONTH, read_count, read_size
 from vault_tools.capacity.show import human_bytes, human_count, human_rate
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
+CDN_BILLS = "the CDN bills, hit or miss, every byte it sends: here the"
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,13 @@ class CostInputs:
     write_size: float
     peak_messages: float | None = None  # messages/s at peak when given apart from writes
     requests: float | None = None  # requests/s on average, reads and writes
-    cdn_hit: float | None = None  # share of reads the CDN serves; None: no CDN
+    cdn_hit: float | None = None  # share of the CDN's requests its cache answers; None: no CDN
     archive_after_days: float | None = None  # media older than this is never read online
     gateway_calls: float | None = None  # calls/s through the API gateway, when not every request
     item_size: float | None = None  # bytes of one database item, when the topic gives db-row-size
     peak_write_bytes: float | None = None  # bytes/s of every write at peak (peak_writes may be the database's)
+    media_egress: float | None = None  # the media part of `egress`, bytes/s
+    cdn_serves: str = "all"  # "all" read bytes pass the CDN, or "media" only (the API answers direct)
 
 
 @dataclass(frozen=True)
@@ -141,21 +144,26 @@ def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
 
 
 def _egress_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
-    """Bytes to readers: straight from the origin, or with a CDN the hits
-    from its edge (its own rate) and only the misses from the origin; each
-    by volume tier; with a CDN on AWS its requests too."""
+    """Bytes to readers, each by volume tier: straight from the origin, or
+    with a CDN every byte it sends, hit or miss, at its own rate (refilling
+    it from an origin in the same cloud is free); with `cdn-serves: media`
+    the API's bytes still leave the origin. With a CDN on AWS its requests too."""
     if inputs.egress is None:
         return [CostLine("egress", "Internet egress", None, "reads unknown")]
     monthly = inputs.egress * MONTH
     if inputs.cdn_hit is None:
         return [_tiered("egress", "Internet egress", monthly,
                         f"{human_bytes(inputs.egress)}/s × 30 days = {human_bytes(monthly)}", price, "egress")]
-    hit = inputs.cdn_hit
-    lines = [_tiered("cdn_egress", "CDN egress", monthly * hit,
-                     f"{human_bytes(monthly)} × {hit:.0%} served at the edge", price, "cdn-egress"),
-             _tiered("origin_egress", "Origin egress (CDN misses)", monthly * (1 - hit),
-                     f"{human_bytes(monthly)} × {1 - hit:.0%} missed", price, "egress")]
-    if inputs.cloud == "aws" and inputs.requests is not None:
+    media_only = inputs.cdn_serves == "media"
+    via_cdn = (inputs.media_egress or 0.0) * MONTH if media_only else monthly
+    what = "media " if media_only else ""
+    lines = [_tiered("cdn_egress", "CDN egress", via_cdn,
+                     f"{human_bytes(via_cdn)} of {what}reads a month, hits and misses alike", price, "cdn-egress")]
+    if media_only and monthly - via_cdn > 0:
+        lines.append(_tiered("egress", "Internet egress (API, not through the CDN)", monthly - via_cdn,
+                             f"{human_bytes(monthly)} − {human_bytes(via_cdn)} of media = "
+                             f"{human_bytes(monthly - via_cdn)}", price, "egress"))
+    if inputs.cloud == "aws" and inputs.requests is not None and not media_only:
         reads = inputs.requests * MONTH
         lines.append(_line("cdn_requests", "CDN requests", reads / 1e6, f"{human_count(reads)} requests ÷ 1M",
                            price, "cdn-requests", "million requests"))
@@ -172,8 +180,9 @@ def _gateway_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     CDN does not answer), per million."""
     if "gateway" not in inputs.components or inputs.requests is None or inputs.gateway_calls == 0:
         return []  # gateway-calls: 0/s — a self-run gateway, whose pods are app instances
+    answered = 0.0 if inputs.cdn_serves == "media" else inputs.cdn_hit or 0.0  # API calls the CDN's cache answers
     calls = (inputs.gateway_calls if inputs.gateway_calls is not None
-             else inputs.requests * (1 - (inputs.cdn_hit or 0.0))) * MONTH
+             else inputs.requests * (1 - answered)) * MONTH
     label = "API gateway (API Management, per call)" if price.cloud == "azure" else "API Gateway (HTTP API)"
     return [_by_tiers("gateway", label, calls / 1e6, f"{human_count(calls)} calls", price, "gateway-calls",
                       "million calls", 1e6, human_count)]
@@ -374,9 +383,12 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      + "; the storage price includes the cloud's own redundancy")
     notes.append("text (write-size) lives in the database; media in object storage")
     if inputs.cdn_hit is not None:
-        notes.append(f"the CDN serves {inputs.cdn_hit:.0%} of read bytes at its own rate; the origin sends only the "
-                     "misses" + ("; Azure Front Door's per-request fee is not in the price table, so not included"
-                                 if inputs.cloud == "azure" else ""))
+        notes.append(CDN_BILLS + (" media bytes; the API's leave the origin as internet egress"
+                                  if inputs.cdn_serves == "media" else " read bytes")
+                     + f"; its cache answers {inputs.cdn_hit:.0%} of its requests (cdn-hit), which sizes the origin's "
+                     "load, not the bill: refilling the edge from an origin in the same cloud is free"
+                     + ("; Azure Front Door's per-request fee is not in the price table, so not included"
+                        if inputs.cloud == "azure" else ""))
     if "gateway" in inputs.components:
         notes.append("every request the CDN does not answer passes the API gateway, priced per call "
                      "(API Management consumption tier / API Gateway HTTP API); a dedicated tier is per unit")

@@ -73,6 +73,7 @@ class Bandwidth:
     egress: float | None
     peak_ingress: float | None
     peak_egress: float | None
+    media_egress: float | None = None  # the media part of `egress`
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,8 @@ def _bandwidth(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Bandwidth
         steps.append(Step("Ingress", f"{human_rate(traffic.writes)} × {size_in} ≈ {human_bytes(ingress)}/s"))
     if egress is not None:
         steps.append(Step("Egress", f"{human_rate(traffic.reads)} × {size_out} ≈ {human_bytes(egress)}/s"))
-    return Bandwidth(ingress, egress, _times(ingress, inputs.peak_factor), _times(egress, inputs.peak_factor))
+    return Bandwidth(ingress, egress, _times(ingress, inputs.peak_factor), _times(egress, inputs.peak_factor),
+                     _times(traffic.reads, media_out))
 
 
 def _cache(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> float | None:
@@ -295,7 +297,8 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       else (traffic.reads or 0.0) + (traffic.writes or 0.0), inputs.cdn_hit,
                       None if inputs.archive_after is None else inputs.archive_after / DAY, inputs.gateway_calls,
                       inputs.db_row_size if inputs.db_writes is not None else None,
-                      None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size)
+                      None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size,
+                      bandwidth.media_egress, inputs.cdn_serves)
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:

@@ -82,6 +82,7 @@ class Inputs:
     archive_after: float | None = None  # seconds: media older than this is never read online
     media_read_size: float = 0.0  # bytes a media read fetches (a rendition); = media-size unless given
     gateway_calls: float | None = None  # calls/s through the API gateway when not every request
+    cdn_serves: str = "all"  # what passes the CDN: "all" read bytes, or "media" only (the API goes direct)
 
 
 class _Reader:
@@ -147,7 +148,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
                      else _value(r.read("db-row-size", read_size)) or 1e3),
         cdn_hit=_cdn_hit(r, roles), archive_after=_value(r.read("archive-after", read_duration)),
         media_read_size=_value(r.read("media-read-size", read_size)) or media_size,
-        gateway_calls=_rate(r, "gateway-calls", dau),
+        gateway_calls=_rate(r, "gateway-calls", dau), cdn_serves=_cdn_serves(r, roles),
     ), working
 
 
@@ -198,10 +199,28 @@ _LABELS = {"db-writes": "Database writes", "db-reads": "Database reads", "gatewa
 
 
 def _cdn_hit(r: _Reader, roles: tuple[str, ...] | None) -> float | None:
-    """With a CDN, the share of read bytes its edge serves (default 90%)."""
+    """With a CDN, the share of its requests its edge answers from cache (default 90%)."""
     if roles is None or "cdn" not in roles:
         return None
-    return r.value("cdn-hit", read_fraction, 0.9, "90% of read bytes served by the CDN")
+    return r.value("cdn-hit", read_fraction, 0.9, "90% of the CDN's requests answered from its cache")
+
+
+CDN_SERVES = ("all", "media")
+
+
+def _cdn_serves(r: _Reader, roles: tuple[str, ...] | None) -> str:
+    """What the CDN carries: every read byte (default), or the media alone
+    while the API answers readers straight from the origin."""
+    value = r.props.get("cdn-serves")
+    if value in (None, "") or roles is None or "cdn" not in roles:
+        return "all"
+    text = str(value).strip().lower() if isinstance(value, str) else ""
+    if text in CDN_SERVES:
+        return text
+    r.working.problems.append(Problem(f'Could not read `cdn-serves`: found "{shown(value)}"', key="cdn-serves",
+                                      hint="e.g. cdn-serves: media (or all)", kind=Kind.PROPERTY))
+    r.assume("cdn-serves", "all")
+    return "all"
 
 
 def _population(r: _Reader, member: str, dau: float | None) -> tuple[float | None, str]:

@@ -130,8 +130,8 @@ def problem_architecture(problem: ProblemNote, topic: Topic) -> Architecture:
     for service in problem.services:
         for store in service.owns:
             add(service.name, store, text="owns")
-        for callee in service.calls:
-            add(service.name, callee)
+        for callee, why in service.calls_with_notes():
+            add(service.name, callee, text=why)
         for bus, _ in service.publishes:
             add(service.name, bus, True, "publish")
         for bus, _ in service.consumes:

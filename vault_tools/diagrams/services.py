@@ -8,6 +8,7 @@ from vault_tools.diagrams.mermaid import label, mermaid
 from vault_tools.markdown import cell, table
 
 if TYPE_CHECKING:
+    from vault_tools.library.problem_notes import Service
     from vault_tools.topic import Topic
 
 _VERBS = {"cache": "cache-aside", "blob": "media", "search": "queries"}
@@ -68,7 +69,7 @@ def _problem_services(topic: Topic, arch: Architecture) -> str:
             verb = edge.label or ("reads · writes" if target.layer == "data" else
                                   "publish" if target.messaging else "calls")
             lines.append(arrow(replace(edge, label=verb)))
-    rows = [[cell(s.name), cell(s.responsibility), cell(", ".join(s.owns) or "—"), cell(", ".join(s.calls) or "—"),
+    rows = [[cell(s.name), cell(s.responsibility), cell(", ".join(s.owns) or "—"), cell(_calls(s) or "—"),
              cell(_events(s.publishes)), cell(_events(s.consumes))] for s in problem.services]
     header = ["Service", "Responsibility", "Owns data", "Sync calls", "Events published", "Events consumed"]
     return mermaid(lines + styles(services + others)) + "\n" + table(header, rows)
@@ -76,3 +77,7 @@ def _problem_services(topic: Topic, arch: Architecture) -> str:
 
 def _events(items: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     return "; ".join(f"{bus} ({', '.join(events)})" if events else bus for bus, events in items) or "—"
+
+
+def _calls(service: Service) -> str:
+    return ", ".join(f"{name} ({why})" if why else name for name, why in service.calls_with_notes())

@@ -9,7 +9,8 @@ notes"); the code reads these parts of it:
 - `## Published figures`: `| Figure | Published | Source |` — `capacity --json` keys;
 - `## Entities`: `| Entity | Fields | Notes |` — fields as `name type [pk] [uk] [fk Entity]`;
 - `## APIs`: `| Method | Path | Request | Response | Codes | Notes |`;
-- `## Services`: `| Service | Responsibility | Owns | Calls | Publishes | Consumes |`;
+- `## Services`: `| Service | Responsibility | Owns | Calls | Publishes | Consumes |` — a call may say
+  why in brackets: `Media store (snapshot load at pod start)`;
 - `## Infrastructure`: `| Name | Component | Holds / does |` — components of the catalog;
 - `## Flows`: a `###` per flow, numbered steps `A → B: message` (`-->` a reply, `-)` async);
 - every other `##` section, as text the topic's scaffold takes in.
@@ -67,6 +68,10 @@ class Service:
     calls: tuple[str, ...]
     publishes: tuple[tuple[str, tuple[str, ...]], ...]  # (bus, events)
     consumes: tuple[tuple[str, tuple[str, ...]], ...]
+    call_notes: tuple[str, ...] = ()  # why each call is made, "" when the note does not say
+
+    def calls_with_notes(self) -> list[tuple[str, str]]:
+        return [(name, self.call_notes[i] if i < len(self.call_notes) else "") for i, name in enumerate(self.calls)]
 
 
 @dataclass(frozen=True)
@@ -170,10 +175,7 @@ def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str,
                                r.get("partition key", "").strip().strip("`"))
                      for r in rows("Entities") if r.get("entity"))
     apis = tuple(r for r in rows("APIs") if r.get("method") and r.get("path"))
-    services = tuple(Service(r["service"].strip(), r.get("responsibility", ""), _names(r.get("owns", "")),
-                             _names(r.get("calls", "")), _events(r.get("publishes", "")),
-                             _events(r.get("consumes", "")))
-                     for r in rows("Services") if r.get("service"))
+    services = tuple(_service(r) for r in rows("Services") if r.get("service"))
     parts = tuple(Part(r["name"].strip(), r.get("component", "").strip().lower(),
                        r.get("holds / does", r.get("holds", r.get("does", ""))))
                   for r in rows("Infrastructure") if r.get("name"))
@@ -219,6 +221,13 @@ def _property(text: str) -> str:
 def _unquote(text: str) -> str:
     text = text.strip().strip("`").strip()
     return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'" else text
+
+
+def _service(row: dict[str, str]) -> Service:
+    calls = [_EVENTS.match(name) for name in _names(row.get("calls", ""))]  # `Name (why)`, like a bus's events
+    return Service(row["service"].strip(), row.get("responsibility", ""), _names(row.get("owns", "")),
+                   tuple(m["bus"].strip() for m in calls if m), _events(row.get("publishes", "")),
+                   _events(row.get("consumes", "")), tuple((m["events"] or "").strip() for m in calls if m))
 
 
 def _names(text: str) -> tuple[str, ...]:
