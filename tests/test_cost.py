@@ -292,7 +292,8 @@ class TestEdge:
 
     def test_a_cdn_bills_every_byte_it_sends_and_its_refill_is_free(self):
         lines = self.lines({"components": ["cdn", "nosql"], "cdn-hit": "95%"})
-        assert "egress" not in lines and "origin_egress" not in lines
+        assert "egress" not in lines and lines["origin_egress"].usd == 0
+        assert "5% missed = 1.5 PB: not billed" in lines["origin_egress"].formula
         month_gb = 100e6 * 100 * 100e3 * 30 / 1e9  # every read byte, hits and misses alike
         assert "hits and misses alike" in lines["cdn_egress"].formula
         assert lines["cdn_egress"].usd == pytest.approx(

@@ -157,8 +157,12 @@ def _egress_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     media_only = inputs.cdn_serves == "media"
     via_cdn = (inputs.media_egress or 0.0) * MONTH if media_only else monthly
     what = "media " if media_only else ""
+    missed = via_cdn * (1 - inputs.cdn_hit)
     lines = [_tiered("cdn_egress", "CDN egress", via_cdn,
-                     f"{human_bytes(via_cdn)} of {what}reads a month, hits and misses alike", price, "cdn-egress")]
+                     f"{human_bytes(via_cdn)} of {what}reads a month, hits and misses alike", price, "cdn-egress"),
+             CostLine("origin_egress", "Origin egress (CDN refill)", 0.0,
+                      f"{human_bytes(via_cdn)} × {1 - inputs.cdn_hit:.0%} missed = {human_bytes(missed)}: "
+                      "not billed from an origin in the same cloud")]
     if media_only and monthly - via_cdn > 0:
         lines.append(_tiered("egress", "Internet egress (API, not through the CDN)", monthly - via_cdn,
                              f"{human_bytes(monthly)} − {human_bytes(via_cdn)} of media = "
