@@ -186,6 +186,15 @@ def test_a_call_says_why_on_its_arrow_and_in_the_service_table(expanded):
     assert re.search(r"^\s*p\d+_identity --> p\d+_graph_store$", section_text(doc, 6), re.MULTILINE)
 
 
+def test_a_self_run_part_shows_no_managed_product_it_passed_over(expanded):
+    """News Feed runs Envoy itself: its §9 row names no API Management, and
+    its cost assumptions say nothing of a per-call gateway."""
+    section = section_text(expanded["News Feed"], 9)
+    envoy = next(line for line in section.splitlines() if line.startswith("| Envoy gateway |"))
+    assert "API Management" not in envoy and "none of the catalog's" in envoy
+    assert "passes the API gateway" not in section
+
+
 # -- numbers ---------------------------------------------------------------------------
 
 def published_cases() -> list[tuple[str, str, str, str]]:

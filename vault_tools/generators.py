@@ -139,7 +139,9 @@ def components(topic: Topic) -> str:
 
 def _problem_parts(topic: Topic) -> str:
     """Each part of the problem's infrastructure, what it does, and the
-    service that plays it on each cloud (the one its description names first)."""
+    service that plays it on each cloud: on the topic's cloud the one its
+    description names, or none when it names none of the catalog's (a
+    self-run part), so no product the design passed over is shown as chosen."""
     first, second = ("AWS", "Azure") if topic.cloud == "aws" else ("Azure", "AWS")
     rows = []
     for part in topic.problem.parts:
@@ -151,6 +153,8 @@ def _problem_parts(topic: Topic) -> str:
         chosen = product_named(part.does, services[first])
         if component.layer == "client" and not chosen:
             services = {"Azure": "on users' devices", "AWS": "on users' devices"}
+        elif not chosen:
+            services[first] = "— (none of the catalog's; see Holds / does)"
         rows.append([cell(part.name), component.name, cell(f"**{chosen}**" if chosen else services[first]),
                      cell(services[second]), cell(part.does)])
     return table(["Part", "Component", first, second, "Holds / does"], rows)

@@ -393,7 +393,7 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      "load, not the bill: refilling the edge from an origin in the same cloud is free"
                      + ("; Azure Front Door's per-request fee is not in the price table, so not included"
                         if inputs.cloud == "azure" else ""))
-    if "gateway" in inputs.components:
+    if "gateway" in inputs.components and inputs.gateway_calls != 0:
         notes.append("every request the CDN does not answer passes the API gateway, priced per call "
                      "(API Management consumption tier / API Gateway HTTP API); a dedicated tier is per unit")
     if _wants(inputs, "nosql", default=False):
