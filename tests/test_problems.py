@@ -169,7 +169,8 @@ def test_the_architecture_draws_one_arrow_per_pair(expanded):
     """The driver app reaches the connection gateway through the socket load
     balancer, so the flowchart has no direct arrow for the same hop; services
     that call each other get one two-way arrow, not two."""
-    lines = [line.strip() for line in section_text(expanded["Ride Hailing"], 6).splitlines()]
+    full = section_text(expanded["Ride Hailing"], 6).split("**Full design:**")[-1]
+    lines = [line.strip() for line in full.split("```")[1].splitlines()]  # the full flowchart
     assert "p2_driver_app --> p5_socket_load_balancer" in lines
     assert not any(re.fullmatch(r"p2_driver_app --> s\d+_connection_gateway", line) for line in lines)
     assert any(re.fullmatch(r"s\d+_connection_gateway <--> s\d+_location_service", line) for line in lines)
@@ -193,6 +194,17 @@ def test_a_self_run_part_shows_no_managed_product_it_passed_over(expanded):
     envoy = next(line for line in section.splitlines() if line.startswith("| Envoy gateway |"))
     assert "API Management" not in envoy and "none of the catalog's" in envoy
     assert "passes the API gateway" not in section
+
+
+def test_the_architecture_is_drawn_in_two_passes(expanded):
+    """§6 first draws the core request path (no cache, CDN or messaging, no
+    dotted arrow), then the full design with every box."""
+    section = section_text(expanded["News Feed"], 6)
+    assert section.index("**First pass: the core request path**") < section.index("**Full design:**")
+    first, full = re.findall(r"```mermaid\n(flowchart LR.*?)```", section, re.DOTALL)[:2]
+    assert "-.->" not in first and "Feed cache" not in first and "Front Door" not in first
+    assert "Feed cache" in full and "-.->" in full
+    assert "s6_feed_service" in first and "p8_post_store" in first
 
 
 # -- numbers ---------------------------------------------------------------------------

@@ -296,3 +296,22 @@ def architecture_flowchart(arch: Architecture) -> str:
             lines.append("    end")
     lines += [arrow(e) for e in arch.edges] + styles(list(arch.nodes))
     return mermaid(lines)
+
+
+CORE_EDGE = ("load balancer", "gateway", "websocket")  # the entry path a first whiteboard draws
+CORE_DATA = ("sql", "nosql", "blob")  # the stores of record, before any cache or index
+
+
+def core(arch: Architecture) -> Architecture:
+    """The first whiteboard pass: clients, the entry path, the services and
+    their stores of record, joined by synchronous calls; caches, the CDN,
+    messaging and external parties come in the full picture."""
+    def kept(node: Node) -> bool:
+        return (node.layer in ("client", "service") and not node.messaging
+                or node.layer == "edge" and node.role in CORE_EDGE
+                or node.layer == "data" and node.role in CORE_DATA)
+
+    ids = {n.id for n in arch.nodes if kept(n)}
+    edges = tuple(e for e in arch.edges if not e.asynchronous and e.source in ids and e.target in ids)
+    joined = {e.source for e in edges} | {e.target for e in edges}
+    return Architecture(tuple(n for n in arch.nodes if n.id in joined), edges)

@@ -3,7 +3,7 @@ miss, the person's journeys) and the §6 live block."""
 
 from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
-from vault_tools.diagrams.architecture import STORES, Architecture, Node, architecture, architecture_flowchart
+from vault_tools.diagrams.architecture import STORES, Architecture, Node, architecture, architecture_flowchart, core
 from vault_tools.diagrams.mermaid import label, mermaid, slug
 
 if TYPE_CHECKING:
@@ -150,9 +150,15 @@ def flow_diagram(arch: Architecture, flow: Flow, actors: tuple[str, ...]) -> str
 
 def _problem_block(topic: Topic, arch: Architecture) -> str:
     problem = topic.problem
-    parts = [architecture_flowchart(arch),
-             f"Drawn from the services and infrastructure of {topic.link(problem.path)} · solid: synchronous call · "
-             "dotted: asynchronous (publish, consume, fire-and-forget)\n"]
+    first = core(arch)
+    parts = []
+    if len(first.nodes) >= 4 and len(arch.nodes) - len(first.nodes) >= 3:
+        parts += ["**First pass: the core request path** (clients, entry, services, stores of record)\n",
+                  architecture_flowchart(first),
+                  "**Full design:** + the caches, the CDN and DNS, async messaging and external parties\n"]
+    parts += [architecture_flowchart(arch),
+              f"Drawn from the services and infrastructure of {topic.link(problem.path)} · solid: synchronous call · "
+              "dotted: asynchronous (publish, consume, fire-and-forget)\n"]
     for flow in problem.flows:
         parts += [f"**{flow.title}**\n", flow_diagram(arch, flow, problem.actors)]
     return "\n".join(parts)
