@@ -164,7 +164,6 @@ def test_uber_is_uber(expanded):
     assert "10M" not in re.findall(r"\| Daily active users \| (\S+) \|", text)
 
 
-
 def test_the_architecture_draws_one_arrow_per_pair(expanded):
     """The driver app reaches the connection gateway through the socket load
     balancer, so the flowchart has no direct arrow for the same hop; services
@@ -176,6 +175,7 @@ def test_the_architecture_draws_one_arrow_per_pair(expanded):
     assert any(re.fullmatch(r"s\d+_connection_gateway <--> s\d+_location_service", line) for line in lines)
     calls = [tuple(re.split(r" <?--> ", line)) for line in lines if re.fullmatch(r"\w+ <?--> \w+", line)]
     assert len(calls) > 20 and len(calls) == len({frozenset(pair) for pair in calls})
+
 
 def test_a_call_says_why_on_its_arrow_and_in_the_service_table(expanded):
     """`Media store (snapshot load at pod start)` in a service's Calls: the

@@ -109,6 +109,19 @@ class _Reader:
             why = "default; the value given could not be read"
         self.working.assumptions.append(f"{key} {default_text} ({why})")
 
+    def choice(self, key: str, choices: tuple[str, ...], example: str) -> str | None:
+        """The property when it is one of `choices` (any case); None when it is
+        absent, or unreadable (then a Problem with `example` as the hint)."""
+        value = self.props.get(key)
+        if value in (None, ""):
+            return None
+        text = value.strip().lower() if isinstance(value, str) else ""
+        if text in choices:
+            return text
+        self.working.problems.append(Problem(f'Could not read `{key}`: found "{shown(value)}"', key=key,
+                                             hint=f"e.g. {key}: {example}", kind=Kind.PROPERTY))
+        return None
+
     def step(self, label: str, working: str) -> None:
         self.working.steps.append(Step(label, working))
 
@@ -211,16 +224,12 @@ CDN_SERVES = ("all", "media")
 def _cdn_serves(r: _Reader, roles: tuple[str, ...] | None) -> str:
     """What the CDN carries: every read byte (default), or the media alone
     while the API answers readers straight from the origin."""
-    value = r.props.get("cdn-serves")
-    if value in (None, "") or roles is None or "cdn" not in roles:
+    if roles is None or "cdn" not in roles:
         return "all"
-    text = str(value).strip().lower() if isinstance(value, str) else ""
-    if text in CDN_SERVES:
-        return text
-    r.working.problems.append(Problem(f'Could not read `cdn-serves`: found "{shown(value)}"', key="cdn-serves",
-                                      hint="e.g. cdn-serves: media (or all)", kind=Kind.PROPERTY))
-    r.assume("cdn-serves", "all")
-    return "all"
+    serves = r.choice("cdn-serves", CDN_SERVES, "media (or all)")
+    if serves is None and r.props.get("cdn-serves") not in (None, ""):
+        r.assume("cdn-serves", "all")  # given but unreadable
+    return serves or "all"
 
 
 def _population(r: _Reader, member: str, dau: float | None) -> tuple[float | None, str]:
@@ -274,14 +283,7 @@ def _components(value: object) -> tuple[str, ...]:
 
 
 def _cloud(r: _Reader) -> str:
-    value = r.props.get("cloud")
-    if value in (None, ""):
+    cloud = r.choice("cloud", CLOUDS, "azure (or aws)")
+    if cloud is None:
         r.assume("cloud", "azure")
-        return "azure"
-    cloud = str(value).strip().lower() if isinstance(value, str) else ""
-    if cloud in CLOUDS:
-        return cloud
-    r.working.problems.append(Problem(f'Could not read `cloud`: found "{shown(value)}"', key="cloud",
-                                      hint="e.g. cloud: azure (or aws)", kind=Kind.PROPERTY))
-    r.assume("cloud", "azure")
-    return "azure"
+    return cloud or "azure"
