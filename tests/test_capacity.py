@@ -200,8 +200,8 @@ class TestFormulas:
         assert instances.values == (2, None, None, 20, 200)
 
     def test_reaching_a_limit_exactly_is_not_exceeding_it(self):
-        # 20% × 1B reads/day × 500 B = 100 GB: at the single-node cache limit, not past it
-        result = report({"writes": "10M/day", "reads": "1B/day", "write-size": "500 B", "retention": "1 day"})
+        # 20% × 1.2B reads/day × 500 B = 120 GB: at one Redis shard's memory, not past it
+        result = report({"writes": "10M/day", "reads": "1.2B/day", "write-size": "500 B", "retention": "1 day"})
         cache = next(limit for limit in result.growth.limits if "cache" in limit.label)
         assert cache.headroom == pytest.approx(1) and not cache.exceeded
         assert not any("cache" in i.text for i in result.insights if i.kind == "warning")
@@ -385,7 +385,7 @@ def test_the_database_keeps_what_reaches_it():
     base = {"writes": "100K/s", "write-size": "100 B", "retention": "30 days", "components": ["sql"]}
     everything = report(base, prices=None)
     rows = report({**base, "db-writes": "100/s", "db-row-size": "2 KB"}, prices=None)
-    disk = [next(l for l in r.growth.limits if "disk" in l.label).now for r in (everything, rows)]
+    disk = [next(l for l in r.growth.limits if "storage" in l.label).now for r in (everything, rows)]
     assert disk[0] == pytest.approx(100e3 * 86_400 * 30 * 100)
     assert disk[1] == pytest.approx(100 * 86_400 * 30 * 2e3)
     storage = next(l for l in rows.cost.lines if l.key == "database_storage")
@@ -404,8 +404,9 @@ def test_a_store_that_partitions_itself_has_no_single_primary_limits():
     big = {"writes": "50K/s", "write-size": "1 KB", "retention": "5 years"}
     sql = {l.label for l in report({**big, "components": ["sql"]}).growth.limits}
     nosql = {l.label for l in report({**big, "components": ["nosql"]}).growth.limits}
-    assert {"Writes on one primary database", "One database node's disk"} <= sql
-    assert not nosql & {"Writes on one primary database", "One database node's disk"}
+    assert {"Writes on one primary database", "One database server's storage"} <= sql
+    assert not nosql & {"Writes on one primary database", "One database server's storage"}
+    assert "RU/s on one Cosmos DB container" in nosql
 
 
 def test_a_media_read_fetches_a_rendition_when_given():

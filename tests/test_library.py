@@ -196,7 +196,7 @@ def test_a_capacity_note_says_which_figures_it_shows_so_a_rename_keeps_its_block
 
 def test_rule_evidence_is_a_readable_number():
     from vault_tools.library import rules
-    signals = rules.Signals(frozenset(), "", {"storage_bytes_total": 5.53e16, "peak_writes_per_second": 12_345.0})
+    signals = rules.Signals(frozenset(), "", {"storage_bytes_total": 5.53e16, "peak_writes_per_second": 12_345.0}, 10.0)
     assert rules.holds("storage > 1 PB", signals) == (True, "storage ≈ 55,300T")
     assert rules.holds("peak-write-qps >= 10K", signals) == (True, "peak-write-qps ≈ 12.3K")
     assert rules.holds("peak-write-qps >= 10 lots", signals) == (False, "")

@@ -109,7 +109,7 @@ class Pipeline:
     def context(self) -> Context:
         config = self.config
         return Context(config.settings, self.resolver, self.library, config.catalog, config.prices,
-                       LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
+                       config.assumptions, LinkStyle(config.settings.markdown_links, config.settings.new_link_format))
 
     def index(self) -> list[str]:
         """Know the vault's library and links, rendering nothing (a topic's problem is

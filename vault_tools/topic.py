@@ -10,6 +10,7 @@ from typing import Callable
 
 from vault_tools import sections
 from vault_tools.capacity import CapacityReport, PriceTable, build_report
+from vault_tools.capacity.assumptions import Assumptions, default_assumptions
 from vault_tools.capacity.cost import CDN_BILLS, CostLine, CostReport
 from vault_tools.capacity.show import significant
 from vault_tools.library import rules
@@ -35,6 +36,7 @@ class Context:
     library: dict[str, LibraryNote] = field(default_factory=dict)
     catalog: Catalog = field(default_factory=Catalog)
     prices: PriceTable | None = None
+    assumptions: Assumptions | None = None
     style: LinkStyle = field(default_factory=LinkStyle)
 
     @cached_property
@@ -136,7 +138,8 @@ class Topic:
         catalog = self.context.catalog
         roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
         split = self.problem.latency if self.problem is not None else None
-        report = build_report(self.numbers, self.name, self.context.prices, roles, split or None)
+        report = build_report(self.numbers, self.name, self.context.prices, roles, split or None,
+                              self.context.assumptions)
         if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
             report = replace(report, insights=[i for i in report.insights if not i.about],
                              growth=replace(report.growth, limits=[], assumptions=[
@@ -157,7 +160,8 @@ class Topic:
         names = {c.name for _, c in self.components if c} | {slug_name.lower() for slug_name, _ in self.components}
         figures = self.capacity.to_json()
         media = bool(self.props.get("media-share")) and str(self.props.get("media-share")).strip() not in ("0", "0%")
-        return rules.Signals(frozenset(names), f"{self.name} {self.own_text}".lower(), figures, media)
+        read_heavy = (self.context.assumptions or default_assumptions())["read-heavy"]
+        return rules.Signals(frozenset(names), f"{self.name} {self.own_text}".lower(), figures, read_heavy, media)
 
     @property
     def own_text(self) -> str:

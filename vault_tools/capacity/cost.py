@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from vault_tools.capacity.inputs import HOT_DAYS
-from vault_tools.capacity.prices import PRICE_NOTE, Price, PriceTable
+from vault_tools.capacity.assumptions import Assumptions, default_assumptions
+from vault_tools.capacity.prices import PRICE_NOTE, Price, PriceTable, tier_start
 from vault_tools.problems import Kind, Problem
-from vault_tools.capacity.quantity import MONTH, read_count, read_size
+from vault_tools.capacity.quantity import DAY, MONTH, read_size
 from vault_tools.capacity.show import human_bytes, human_count, human_rate
 
 GB = 1e9  # clouds bill storage and transfer per decimal GB here
@@ -49,6 +49,11 @@ class CostInputs:
     peak_write_bytes: float | None = None  # bytes/s of every write at peak (peak_writes may be the database's)
     media_egress: float | None = None  # the media part of `egress`, bytes/s
     cdn_serves: str = "all"  # "all" read bytes pass the CDN, or "media" only (the API answers direct)
+    rules: Assumptions | None = None  # the engine assumptions; None: the shipped ones
+
+    @property
+    def rule(self) -> Assumptions:
+        return default_assumptions() if self.rules is None else self.rules
 
 
 @dataclass(frozen=True)
@@ -127,10 +132,10 @@ def _storage_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     `archive-after`, when the topic says old media is never read online."""
     if not inputs.media_per_day:
         return []
-    days, archive = inputs.retention_days, inputs.archive_after_days
-    cool_until = days if archive is None else min(days, max(archive, HOT_DAYS))
-    tiers = (("hot", min(days, HOT_DAYS), "last 30 days"),
-             ("cool", max(cool_until - HOT_DAYS, 0), "older, still read online"),
+    days, archive, hot_days = inputs.retention_days, inputs.archive_after_days, inputs.rule["hot-days"] / DAY
+    cool_until = days if archive is None else min(days, max(archive, hot_days))
+    tiers = (("hot", min(days, hot_days), f"last {hot_days:g} days"),
+             ("cool", max(cool_until - hot_days, 0), "older, still read online"),
              ("archive", 0 if archive is None else max(days - cool_until, 0), "never read online"))
     lines = []
     for tier, tier_days, ages in tiers:
@@ -182,11 +187,10 @@ def _tiered(key: str, label: str, total_bytes: float, amount_text: str, price: _
 def _gateway_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     """Calls through the API gateway (`gateway-calls`, else every request the
     CDN does not answer), per million."""
-    if "gateway" not in inputs.components or inputs.requests is None or inputs.gateway_calls == 0:
-        return []  # gateway-calls: 0/s — a self-run gateway, whose pods are app instances
-    answered = 0.0 if inputs.cdn_serves == "media" else inputs.cdn_hit or 0.0  # API calls the CDN's cache answers
-    calls = (inputs.gateway_calls if inputs.gateway_calls is not None
-             else inputs.requests * (1 - answered)) * MONTH
+    per_second = _gateway_calls(inputs)
+    if per_second is None:
+        return []
+    calls = per_second * MONTH
     label = "API gateway (API Management, per call)" if price.cloud == "azure" else "API Gateway (HTTP API)"
     return [_by_tiers("gateway", label, calls / 1e6, f"{human_count(calls)} calls", price, "gateway-calls",
                       "million calls", 1e6, human_count)]
@@ -201,7 +205,7 @@ def _by_tiers(key: str, label: str, amount: float, amount_text: str, price: _Pri
     if base is None:
         return CostLine(key, label, None, f"{amount_text} × (no price)")
     tiers = sorted([(0.0, base)] + [(start / scale, p) for p in price.table.starting(price.cloud, f"{item}@")
-                                    if (start := _tier_start(p.item)) is not None])
+                                    if (start := tier_start(p.item)) is not None])
     usd, used, pieces = 0.0, [], []
     for index, (start, tier) in enumerate(tiers):
         end = tiers[index + 1][0] if index + 1 < len(tiers) else math.inf
@@ -212,15 +216,6 @@ def _by_tiers(key: str, label: str, amount: float, amount_text: str, price: _Pri
             pieces.append(f"{show(volume * scale)} × ${tier.usd:g}")
     return CostLine(key, label, usd, f"{amount_text}: " + (" + ".join(pieces) or "nothing"), tuple(used) or (base,))
 
-
-def _tier_start(item: str) -> float | None:
-    """`egress@10TB` → 1e13 bytes, `gateway-calls@300M` → 3e8: where that tier starts."""
-    text = item.rpartition("@")[2]
-    for reader in (read_size, read_count):
-        found = reader("tier", text)
-        if hasattr(found, "value"):
-            return found.value
-    return None
 
 def _compute_line(inputs: CostInputs, price: _Pricer) -> CostLine:
     count = inputs.instances
@@ -244,8 +239,9 @@ def _cache_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     usd, shards, size, node = min(choices, key=lambda choice: choice[0])
     formula = (f"{human_bytes(inputs.cache_bytes)} ÷ {human_bytes(size)} per node = {shards} shard(s) "
                f"× 2 nodes ({node.item}) × ${node.usd:g}/node-month")
-    if inputs.cloud == "azure" and shards > PREMIUM_MAX_SHARDS:
-        formula += (f"; Premium clusters stop at {PREMIUM_MAX_SHARDS} shards: {math.ceil(shards / PREMIUM_MAX_SHARDS)} "
+    most = int(inputs.rule["redis-premium-shards"])
+    if inputs.cloud == "azure" and shards > most:
+        formula += (f"; Premium clusters stop at {most} shards: {math.ceil(shards / most)} "
                     "clusters, or Azure Managed Redis")
     return [CostLine("cache", "Cache", usd, formula, (node,))]
 
@@ -278,28 +274,80 @@ def _kb(size: float, per: float = 1e3) -> int:
     return max(1, math.ceil(size / per))
 
 
-def _cosmos(inputs: CostInputs, price: _Pricer) -> CostLine:
-    """1 RU per KB of item read, 5 RU per KB written, at peak; at least 400 RU/s.
-    The item is db-row-size when the topic gives it, else what a write stores
-    and a read returns."""
+def loads(inputs: CostInputs, peak_factor: float) -> dict[str, float | None]:
+    """What the parts carry at peak, for the limits: RU/s, WCU and RCU, stream
+    throughput units and bytes/s, gateway calls/s (average × `peak_factor`)."""
+    rus = _cosmos_rus(inputs)
+    wcu, rcu = _dynamodb_units(inputs)
+    stream_units, stream_bytes = _stream_units(inputs)
+    calls = _gateway_calls(inputs)
+    return {"peak_rus": rus and rus[0], "peak_wcu": wcu, "peak_rcu": rcu, "stream_units": stream_units,
+            "peak_stream_bytes": stream_bytes,
+            "peak_gateway_calls": None if calls is None else calls * peak_factor}
+
+
+def _stream_units(inputs: CostInputs) -> tuple[int, float]:
+    """Throughput units (Event Hubs) or shards (Kinesis) at peak, and the
+    bytes/s they take in: every write's bytes, however batched."""
+    peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
+    peak_bytes = (inputs.peak_write_bytes if inputs.peak_write_bytes is not None
+                  else (inputs.peak_writes or 0.0) * inputs.write_size)  # batching packs events, not bytes
+    units = max(1, math.ceil(peak / inputs.rule["stream-unit-events"]),
+                math.ceil(peak_bytes / inputs.rule["stream-unit-bytes"]))
+    return units, peak_bytes
+
+
+def _gateway_calls(inputs: CostInputs) -> float | None:
+    """Calls/s through the API gateway on average (`gateway-calls`, else every
+    request the CDN does not answer); None without a priced gateway."""
+    if "gateway" not in inputs.components or inputs.requests is None or inputs.gateway_calls == 0:
+        return None  # gateway-calls: 0/s — a self-run gateway, whose pods are app instances
+    answered = 0.0 if inputs.cdn_serves == "media" else inputs.cdn_hit or 0.0  # API calls the CDN's cache answers
+    return inputs.gateway_calls if inputs.gateway_calls is not None else inputs.requests * (1 - answered)
+
+
+def _cosmos_rus(inputs: CostInputs) -> tuple[int, float, float, int, int] | None:
+    """RU/s at peak (at least the minimum), reads, writes, RU per read, RU per write."""
     if inputs.peak_writes is None and inputs.peak_reads is None:
-        return CostLine("database", "Cosmos DB throughput", None, "QPS unknown")
+        return None
+    rule = inputs.rule
     reads, writes = inputs.peak_reads or 0.0, inputs.peak_writes or 0.0
     read_kb, write_kb = (_kb(inputs.item_size), _kb(inputs.item_size)) if inputs.item_size else \
         (_kb(inputs.read_size), _kb(inputs.write_size))
-    rus = max(400, math.ceil((reads * read_kb + writes * 5 * write_kb) / 100) * 100)
-    text = (f"({human_rate(reads)} × {read_kb} RU + {human_rate(writes)} × {5 * write_kb} RU) = "
+    per_read = int(read_kb * rule["cosmos-ru-per-kb-read"])
+    per_write = int(write_kb * rule["cosmos-ru-per-kb-write"])
+    rus = max(int(rule["cosmos-min-ru"]), math.ceil((reads * per_read + writes * per_write) / 100) * 100)
+    return rus, reads, writes, per_read, per_write
+
+
+def _cosmos(inputs: CostInputs, price: _Pricer) -> CostLine:
+    """RU per KB of item read and written (engine assumptions), at peak, at
+    least the container minimum. The item is db-row-size when the topic gives
+    it, else what a write stores and a read returns."""
+    found = _cosmos_rus(inputs)
+    if found is None:
+        return CostLine("database", "Cosmos DB throughput", None, "QPS unknown")
+    rus, reads, writes, per_read, per_write = found
+    text = (f"({human_rate(reads)} × {per_read} RU + {human_rate(writes)} × {per_write} RU) = "
             f"{human_count(rus)} RU/s = {human_count(rus / 100)} × 100 RU/s")
     return _line("database", "Cosmos DB throughput", rus / 100, text,
                  price, "nosql-ru", "100 RU/s-month")
 
 
-def _dynamodb(inputs: CostInputs, price: _Pricer) -> CostLine:
-    """Provisioned: 1 WCU per KB written/s, 1 RCU per 4 KB read/s (strong), at peak."""
+def _dynamodb_units(inputs: CostInputs) -> tuple[int | None, int | None]:
+    """Provisioned WCU and RCU at peak (strong reads)."""
     if inputs.peak_writes is None and inputs.peak_reads is None:
+        return None, None
+    wcu = math.ceil((inputs.peak_writes or 0.0) * _kb(inputs.write_size, inputs.rule["dynamodb-write-unit"]))
+    rcu = math.ceil((inputs.peak_reads or 0.0) * _kb(inputs.read_size, inputs.rule["dynamodb-read-unit"]))
+    return wcu, rcu
+
+
+def _dynamodb(inputs: CostInputs, price: _Pricer) -> CostLine:
+    """Provisioned: a WCU per write unit written/s, an RCU per read unit read/s (strong), at peak."""
+    wcu, rcu = _dynamodb_units(inputs)
+    if wcu is None or rcu is None:
         return CostLine("database", "DynamoDB throughput", None, "QPS unknown")
-    wcu = math.ceil((inputs.peak_writes or 0.0) * _kb(inputs.write_size))
-    rcu = math.ceil((inputs.peak_reads or 0.0) * _kb(inputs.read_size, 4e3))
     wcu_price, rcu_price = price("nosql-wcu", "WCU-month"), price("nosql-rcu", "RCU-month")
     text = f"{human_count(wcu)} WCU + {human_count(rcu)} RCU"
     if wcu_price is None or rcu_price is None:
@@ -309,22 +357,18 @@ def _dynamodb(inputs: CostInputs, price: _Pricer) -> CostLine:
                     formula, (wcu_price, rcu_price))
 
 
-QUERIES_PER_VCORE = 1_000
-
-
 def _sql_vcores(inputs: CostInputs, price: _Pricer) -> CostLine:
-    """One vCore per 1,000 queries/s at peak, at least 2 (primary sizing only)."""
+    """One vCore per `queries-per-vcore` at peak, at least 2 (primary sizing only)."""
     if inputs.peak_writes is None and inputs.peak_reads is None:
         return CostLine("database", "SQL database compute", None, "QPS unknown")
     peak = (inputs.peak_writes or 0.0) + (inputs.peak_reads or 0.0)
-    vcores = max(2, math.ceil(peak / QUERIES_PER_VCORE))
-    text = f"{human_rate(peak)} ÷ 1K queries/s per vCore = {vcores} vCores"
+    per_vcore = inputs.rule["queries-per-vcore"]
+    vcores = max(2, math.ceil(peak / per_vcore))
+    text = f"{human_rate(peak)} ÷ {human_count(per_vcore)} queries/s per vCore = {vcores} vCores"
     return _line("database", "SQL database compute", vcores, text, price, "sql-vcore", "vCore-month")
 
 
-MESSAGING = ("stream", "queue", "pubsub")
-STANDARD_MAX_UNITS = 40  # Event Hubs Standard: throughput units per namespace
-PREMIUM_MAX_SHARDS = 10  # Azure Cache for Redis Premium: shards per cluster  # roles that carry one message per write
+MESSAGING = ("stream", "queue", "pubsub")  # roles that carry one message per write
 
 
 def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
@@ -355,10 +399,9 @@ def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLin
     """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s (of every
     write's bytes, however batched) at peak;
     Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
+    units, peak_bytes = _stream_units(inputs)
     peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
-    peak_bytes = (inputs.peak_write_bytes if inputs.peak_write_bytes is not None
-                  else (inputs.peak_writes or 0.0) * inputs.write_size)  # batching packs events, not bytes
-    units = max(1, math.ceil(peak / 1_000), math.ceil(peak_bytes / 1e6))
+    events_per_unit, bytes_per_unit = inputs.rule["stream-unit-events"], inputs.rule["stream-unit-bytes"]
     if inputs.cloud == "aws":
         unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")
         label, unit, events = "Kinesis Data Streams", "shards", messages * math.ceil(inputs.write_size / 25e3)
@@ -370,10 +413,12 @@ def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLin
     if unit_price is None or event_price is None:
         return CostLine("stream", label, None, text + " × (no price)")
     usd = units * unit_price.usd + events / 1e6 * event_price.usd
-    formula = (f"max({human_rate(peak)} ÷ 1K events/s, {human_bytes(peak_bytes)}/s ÷ 1 MB/s) at peak = {units} {unit} "
+    formula = (f"max({human_rate(peak)} ÷ {human_count(events_per_unit)} events/s, {human_bytes(peak_bytes)}/s ÷ "
+               f"{human_bytes(bytes_per_unit)}/s) at peak = {units} {unit} "
                f"× ${unit_price.usd:g} + {human_count(events)} events × ${event_price.usd:g}/million")
-    if inputs.cloud != "aws" and units > STANDARD_MAX_UNITS:
-        formula += f"; over Standard's {STANDARD_MAX_UNITS} TU per namespace: Premium or Dedicated, or batch events"
+    most = int(inputs.rule["event-hubs-standard-units"])
+    if inputs.cloud != "aws" and units > most:
+        formula += f"; over Standard's {most} TU per namespace: Premium or Dedicated, or batch events"
     return CostLine("stream", label, usd, formula, (unit_price, event_price))
 
 
@@ -381,7 +426,8 @@ def _assumptions(inputs: CostInputs) -> list[str]:
     notes = [f"{inputs.cloud} list prices from the vault's Cloud Prices note, 30-day month; "
              "free allowances and volume tiers below the first are ignored (an upper bound)"]
     if inputs.media_per_day:
-        notes.append("media in object storage by age — hot = last 30 days, cool = older and still read online"
+        notes.append(f"media in object storage by age — hot = last {inputs.rule['hot-days'] / DAY:g} days, "
+                     "cool = older and still read online"
                      + ("" if inputs.archive_after_days is None else
                         f", archive = older than {inputs.archive_after_days:,g} days (archive-after: never read online)")
                      + "; the storage price includes the cloud's own redundancy")
@@ -397,11 +443,13 @@ def _assumptions(inputs: CostInputs) -> list[str]:
         notes.append("every request the CDN does not answer passes the API gateway, priced per call "
                      "(API Management consumption tier / API Gateway HTTP API); a dedicated tier is per unit")
     if _wants(inputs, "nosql", default=False):
-        notes.append("Cosmos DB 1 RU per KB read and 5 RU per KB written at peak, at least 400 RU/s"
-                     if inputs.cloud == "azure" else
-                     "DynamoDB provisioned, 1 WCU per KB written/s, 1 RCU per 4 KB read/s at peak")
+        rule = inputs.rule
+        notes.append(f"Cosmos DB {rule['cosmos-ru-per-kb-read']:g} RU per KB read and {rule['cosmos-ru-per-kb-write']:g} RU "
+                     f"per KB written at peak, at least {rule['cosmos-min-ru']:g} RU/s" if inputs.cloud == "azure" else
+                     f"DynamoDB provisioned, 1 WCU per {human_bytes(rule['dynamodb-write-unit'])} written/s, "
+                     f"1 RCU per {human_bytes(rule['dynamodb-read-unit'])} read/s at peak")
     else:
-        notes.append(f"SQL primary sized at {QUERIES_PER_VCORE:,} queries/s per vCore at peak, "
+        notes.append(f"SQL primary sized at {human_count(inputs.rule['queries-per-vcore'])} queries/s per vCore at peak, "
                      "at least 2 vCores; read replicas and HA standby not included")
     if inputs.cache_bytes and _wants(inputs, "cache", default=True):
         notes.append("cache = cheapest node size that holds the cache bytes, each shard a primary + replica"
@@ -409,8 +457,10 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                         "Azure Managed Redis the diagrams name" if inputs.cloud == "azure" else ""))
     if "stream" in inputs.components:
         notes.append("one event per write; " + (
-            "Kinesis provisioned, 1 shard per 1,000 records/s or 1 MB/s at peak" if inputs.cloud == "aws" else
-            "Event Hubs Standard, 1 throughput unit per 1,000 events/s or 1 MB/s of write-size at peak")
+            f"Kinesis provisioned, 1 shard per {human_count(inputs.rule['stream-unit-events'])} records/s or "
+            f"{human_bytes(inputs.rule['stream-unit-bytes'])}/s at peak" if inputs.cloud == "aws" else
+            f"Event Hubs Standard, 1 throughput unit per {human_count(inputs.rule['stream-unit-events'])} events/s or "
+            f"{human_bytes(inputs.rule['stream-unit-bytes'])}/s of write-size at peak")
             + "; media does not pass through the stream")
     elif any(role in inputs.components for role in MESSAGING):
         notes.append("one queue message per write; " + (

@@ -12,17 +12,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from vault_tools.capacity.inputs import HOT_DAYS, Inputs, Insight, Step, read_inputs
-from vault_tools.capacity.cost import CostInputs, CostReport, estimate
+from vault_tools.capacity.assumptions import LIMIT_RULES, Assumptions, default_assumptions
+from vault_tools.capacity.inputs import Inputs, Insight, Step, read_inputs
+from vault_tools.capacity.cost import CostInputs, CostReport, estimate, loads
 from vault_tools.capacity.prices import PriceTable, default_prices
-from vault_tools.capacity.growth import Growth, project
+from vault_tools.capacity.growth import Growth, LimitCheck, project
 from vault_tools.problems import Problem
 from vault_tools.capacity.sla import Sla, service_level
 from vault_tools.capacity.quantity import DAY
 from vault_tools.capacity.show import commas, human_bytes, human_count, human_percent, human_rate, significant
-
-HEADROOM = 0.7  # run app instances at 70% of what one serves at peak
-MIN_INSTANCES = 2  # one can fail or be deployed while the other serves
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,8 @@ class CapacityReport:
 
 def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None,
                  roles: tuple[str, ...] | None = None,
-                 latency_split: tuple[tuple[str, float], ...] | None = None) -> CapacityReport:
+                 latency_split: tuple[tuple[str, float], ...] | None = None,
+                 rules: Assumptions | None = None) -> CapacityReport:
     """Work out the capacity, SLA, growth and monthly cost of one topic.
 
     `props` has kebab-case keys as the YAML loader gave them. Never raises
@@ -136,21 +135,26 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     their figures unknown or defaulted, and every default is an assumption.
     `prices` None means the price table shipped with the package; `roles`
     are what the components do, from the catalog (see `read_inputs`);
-    `latency_split` the hops of the main request and their shares of p99.
+    `latency_split` the hops of the main request and their shares of p99;
+    `rules` the vault's engine assumptions (None: the shipped ones).
     """
+    rules = default_assumptions() if rules is None else rules
     inputs, working = read_inputs(props, roles)
     steps = list(working.steps)
     traffic = _traffic(inputs, steps)
-    storage = _storage(inputs, traffic, steps)
+    storage = _storage(inputs, traffic, steps, rules)
     bandwidth = _bandwidth(inputs, traffic, steps)
     cache = _cache(inputs, traffic, steps)
-    instances = _instances(inputs, traffic, steps)
-    sla = service_level(inputs, traffic.writes, traffic.reads, latency_split)
-    growth = project(inputs.growth, _figures(traffic, storage, bandwidth, cache, inputs), _instances_at(inputs))
-    cost = estimate(_cost_inputs(inputs, traffic, storage, bandwidth, cache, instances),
-                    default_prices() if prices is None else prices)
-    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic)]
-    insights = _insights(traffic, storage, growth)
+    instances = _instances(inputs, traffic, steps, rules)
+    sla = service_level(inputs, traffic.writes, traffic.reads, latency_split or rules.split,
+                        default_split=not latency_split)
+    cost_inputs = _cost_inputs(inputs, traffic, storage, bandwidth, cache, instances, rules)
+    figures = {**_figures(traffic, storage, bandwidth, cache, inputs), **loads(cost_inputs, inputs.peak_factor)}
+    growth = project(inputs.growth, figures, _instances_at(inputs, rules), _limits(inputs, rules),
+                     rules["people-online"])
+    cost = estimate(cost_inputs, default_prices() if prices is None else prices)
+    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic, rules)]
+    insights = _insights(traffic, storage, growth, rules)
     return CapacityReport(topic, inputs, traffic, storage, bandwidth, cache, instances, sla, growth, cost,
                           steps, insights, assumptions, [*working.problems, *cost.problems])
 
@@ -170,7 +174,7 @@ def _traffic(inputs: Inputs, steps: list[Step]) -> Traffic:
     return Traffic(inputs.dau, inputs.writes, inputs.reads, peak_writes, peak_reads)
 
 
-def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Storage:
+def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumptions) -> Storage:
     if traffic.writes is None:
         return Storage(*([None] * 11))
     writes_per_day = traffic.writes * DAY
@@ -179,7 +183,7 @@ def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> Storage:
     per_day = text + media
     days = inputs.retention / DAY
     total = per_day * days
-    hot = per_day * min(days, HOT_DAYS)
+    hot = per_day * min(days, rules['hot-days'] / DAY)
     storage = Storage(text, media, per_day, per_day * 30, per_day * 365, total, total * inputs.replication,
                       hot, total - hot, text * days, media * days)
     steps += _storage_steps(inputs, writes_per_day, storage, days)
@@ -244,20 +248,20 @@ def _cache(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> float | None:
     return cache
 
 
-def _instances_at(inputs: Inputs) -> Callable[[float | None], int | None]:
+def _instances_at(inputs: Inputs, rules: Assumptions) -> Callable[[float | None], int | None]:
     """Instances for a peak: ceil(peak ÷ (server-rps × 70%)), at least 2."""
     def instances(peak: float | None) -> int | None:
         if peak is None:
             return None
-        return max(MIN_INSTANCES, math.ceil(peak / (inputs.server_rps * HEADROOM)))
+        return max(int(rules['min-instances']), math.ceil(peak / (inputs.server_rps * rules['headroom'])))
     return instances
 
 
-def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step]) -> int | None:
-    count = _instances_at(inputs)(traffic.peak_total)
+def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumptions) -> int | None:
+    count = _instances_at(inputs, rules)(traffic.peak_total)
     if count is not None:
-        working = (f"{human_rate(traffic.peak_total)} ÷ ({human_rate(inputs.server_rps)} × {HEADROOM:.0%}) "
-                   f"→ {count:,} (at least {MIN_INSTANCES})")
+        working = (f"{human_rate(traffic.peak_total)} ÷ ({human_rate(inputs.server_rps)} × "
+                   f"{rules['headroom']:.0%}) → {count:,} (at least {rules['min-instances']:g})")
         steps.append(Step("App instances", working))
     return count
 
@@ -274,6 +278,19 @@ def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: fl
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
 
 
+def _limits(inputs: Inputs, rules: Assumptions) -> list[LimitCheck]:
+    """The note's limits that apply to this design: its parts, on its cloud
+    (with no components named, a relational database and a cache)."""
+    parts = inputs.components or ("sql", "cache")
+    checks = []
+    for key, rule in LIMIT_RULES.items():
+        if rule.role in parts and rule.cloud in (None, inputs.cloud) and key in rules.rows:
+            row = rules.row(key)
+            checks.append(LimitCheck(rule.figure, row.meaning or key, rule.unit, row.value,
+                                     row.remedy, row.source))
+    return checks
+
+
 def _db_bytes(inputs: Inputs, storage: Storage) -> float | None:
     """What the database keeps: db-writes × db-row-size over the retention when
     the topic says what reaches it; else every write's text."""
@@ -283,7 +300,7 @@ def _db_bytes(inputs: Inputs, storage: Storage) -> float | None:
 
 
 def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: Bandwidth,
-                 cache: float | None, instances: int | None) -> CostInputs:
+                 cache: float | None, instances: int | None, rules: Assumptions) -> CostInputs:
     def peak(given: float | None, otherwise: float | None) -> float | None:
         return otherwise if given is None else given * inputs.peak_factor
 
@@ -298,14 +315,14 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       None if inputs.archive_after is None else inputs.archive_after / DAY, inputs.gateway_calls,
                       inputs.db_row_size if inputs.db_writes is not None else None,
                       None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size,
-                      bandwidth.media_egress, inputs.cdn_serves)
+                      bandwidth.media_egress, inputs.cdn_serves, rules)
 
 
-def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
+def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions) -> list[str]:
     notes = ["day = 86,400 s; month = 30 days (2,592,000 s); year = 365 days; decimal units (1 KB = 1,000 B)",
-             f"hot storage = the last {HOT_DAYS} days; the rest is cold",
-             f"app instances run at {HEADROOM:.0%} of server-rps at peak, "
-             f"at least {MIN_INSTANCES} for redundancy",
+             f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold",
+             f"app instances run at {rules['headroom']:.0%} of server-rps at peak, "
+             f"at least {rules['min-instances']:g} for redundancy",
              "cache holds read-size objects only; media is served from object storage / CDN"]
     if inputs.media_share:
         notes.append("the media-share of writes and of reads also moves media-size (ingress and egress)")
@@ -314,8 +331,8 @@ def _fixed_assumptions(inputs: Inputs, traffic: Traffic) -> list[str]:
     return notes
 
 
-def _insights(traffic: Traffic, storage: Storage, growth: Growth) -> list[Insight]:
-    insights = _ratio_insight(traffic.read_write_ratio)
+def _insights(traffic: Traffic, storage: Storage, growth: Growth, rules: Assumptions) -> list[Insight]:
+    insights = _ratio_insight(traffic.read_write_ratio, rules["read-heavy"])
     if storage.per_day and storage.media_per_day and storage.media_per_day / storage.per_day > 0.5:
         share = human_percent(round(storage.media_per_day / storage.per_day, 3))
         insights.append(Insight("tip", f"Media is {share} of storage → object storage + CDN; "
@@ -327,10 +344,10 @@ def _insights(traffic: Traffic, storage: Storage, growth: Growth) -> list[Insigh
     return insights
 
 
-def _ratio_insight(ratio: float | None) -> list[Insight]:
-    if ratio is None or 1 < ratio < 10:
+def _ratio_insight(ratio: float | None, read_heavy: float) -> list[Insight]:
+    if ratio is None or 1 < ratio < read_heavy:
         return []
-    if ratio >= 10:
+    if ratio >= read_heavy:
         return [Insight("important", f"Read-heavy {significant(ratio)}:1 → cache first, read replicas, "
                                      "CDN for static and media reads", "ratio")]
     writes_per_read = significant(1 / ratio) if ratio else "∞"

@@ -11,7 +11,18 @@ from vault_tools.capacity.quantity import BYTES, BYTES_PER_SECOND, COUNT, INSTAN
 from vault_tools.capacity.show import human, human_percent, significant
 
 SCALES = ("now", "1 year", "3 years", "10×", "100×")
-PEOPLE_ONLINE = 5.5e9  # internet users worldwide, ITU Facts and Figures 2024
+
+
+@dataclass(frozen=True)
+class LimitCheck:
+    """A limit from the engine assumptions that applies to this design."""
+
+    figure: str  # the key of the figure it bounds
+    label: str
+    unit: str
+    limit: float
+    remedy: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,7 @@ class Limit:
     limit: float
     remedy: str
     years: float | None  # at the stated growth; None without growth or when already past
+    source: str = ""
 
     @property
     def headroom(self) -> float:
@@ -44,14 +56,6 @@ class Limit:
         return "~" + human(self.limit, self.unit)
 
 
-# (figure, label, unit, limit, remedy): assumed single-node limits.
-LIMITS = (
-    ("peak_db_writes", "Writes on one primary database", RATE, 10_000.0,
-     "shard writes by key, or a store that scales writes out"),
-    ("cache_bytes", "One cache node's memory", BYTES, 100e9, "shard the cache (cluster mode)"),
-    ("db_bytes", "One database node's disk", BYTES, 10e12,
-     "shard the database; move old data to object storage"),
-)
 # (figure, label, unit) of the projection table.
 PROJECTED = (
     ("dau", "Daily active users", COUNT), ("peak_writes", "Peak writes", RATE),
@@ -103,27 +107,29 @@ def multipliers(rate: float | None) -> tuple[float | None, ...]:
 
 
 def project(growth: float | None, figures: dict[str, float | None],
-            instances_for: Callable[[float | None], int | None]) -> Growth:
-    """Every figure at each scale (instances re-sized, not scaled), and the
-    years until each single-node limit at the stated growth."""
+            instances_for: Callable[[float | None], int | None], checks: list[LimitCheck],
+            people_online: float) -> Growth:
+    """Every figure at each scale (instances re-sized, not scaled; users stop
+    at `people_online`), and the years until each limit in `checks`."""
     factors = multipliers(growth)
     projections = [Projection(label, unit, _scaled(figures.get(key), factors))
                    for key, label, unit in PROJECTED if figures.get(key) is not None]
     capped = False
     for index, projection in enumerate(projections):
-        if projection.unit == COUNT and any(v is not None and v > PEOPLE_ONLINE for v in projection.values):
+        if projection.unit == COUNT and any(v is not None and v > people_online for v in projection.values):
             capped = True  # 100× of 500M users is not 50B people
-            values = tuple(None if v is None else min(v, PEOPLE_ONLINE) for v in projection.values)
+            values = tuple(None if v is None else min(v, people_online) for v in projection.values)
             projections[index] = Projection(projection.label + " (capped)", projection.unit, values)
     peaks = _scaled(figures.get("peak_total"), factors)
     if figures.get("peak_total") is not None:
         projections.append(Projection("App instances", INSTANCES, tuple(
             None if peak is None else instances_for(peak) for peak in peaks)))
-    limits = [Limit(label, unit, figures[key], limit, remedy, _years(figures[key], limit, growth))
-              for key, label, unit, limit, remedy in LIMITS if figures.get(key)]
-    notes = _assumptions(growth, factors)
+    limits = [Limit(c.label, c.unit, figures[c.figure], c.limit, c.remedy,
+                    _years(figures[c.figure], c.limit, growth), c.source)
+              for c in checks if figures.get(c.figure)]
+    notes = _assumptions(growth, factors, checks)
     if capped:
-        notes.append(f"users stop at ~{human(PEOPLE_ONLINE, COUNT)}, the people online worldwide "
+        notes.append(f"users stop at ~{human(people_online, COUNT)}, the people online worldwide "
                      "(ITU, Facts and Figures 2024): traffic beyond that is more use per user, not more users")
     return Growth(growth, projections, limits, notes)
 
@@ -138,12 +144,17 @@ def _years(now: float, limit: float, growth: float | None) -> float | None:
     return math.log(limit / now) / math.log1p(growth)
 
 
-def _assumptions(growth: float | None, factors: tuple[float | None, ...]) -> list[str]:
-    limits = "; ".join(f"{label[0].lower()}{label[1:]} ~{human(limit, unit)}"
-                       for _, label, unit, limit, _ in LIMITS)
-    notes = [f"single-node limits: {limits}", "every figure grows with traffic (storage per year and over "
+def _assumptions(growth: float | None, factors: tuple[float | None, ...], checks: list[LimitCheck]) -> list[str]:
+    limits = "; ".join(f"{_lower_first(c.label)} ~{human(c.limit, c.unit)}" for c in checks)
+    notes = ([f"limits (Engine Assumptions): {limits}"] if limits else []) + [
+        "every figure grows with traffic (storage per year and over "
                                               "retention too); instances are re-sized at each scale"]
     if growth is not None:
         notes.append(f"growth {human_percent(growth)}/year compounds yearly: ×{significant(factors[1])} "
                      f"in 1 year, ×{significant(factors[2])} in 3 years")
     return notes
+
+
+def _lower_first(label: str) -> str:
+    """`Writes on …` → `writes on …`; `RU/s on …` stays."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vault_tools.capacity.quantity import read_count, read_size
 from vault_tools.problems import Kind, Problem
 from vault_tools.template import package_template
 
@@ -50,21 +51,72 @@ def parse_prices(text: str) -> tuple[PriceTable, list[Problem]]:
     A malformed row is a Problem (kind "prices") and is skipped."""
     prices: dict[tuple[str, str], Price] = {}
     problems: list[Problem] = []
-    columns: dict[str, int] | None = None  # None: not in a table; {}: not a price table
-    fenced = False
+    for header, rows in table_rows(text):
+        columns = _header(header)
+        for number, cells in rows if columns else ():
+            _add_row(cells, columns, number, prices, problems)
+    if not prices and not problems:
+        problems.append(Problem("no price table found", kind=Kind.PRICES, hint=ROW_EXAMPLE))
+    problems += _tier_problems(prices)
+    return PriceTable(prices), problems
+
+
+def tier_start(item: str) -> float | None:
+    """`egress@10TB` → 1e13 bytes, `gateway-calls@300M` → 3e8: where that
+    volume tier starts (None when it does not read)."""
+    text = item.rpartition("@")[2]
+    for reader in (read_size, read_count):
+        found = reader("tier", text)
+        if hasattr(found, "value"):
+            return found.value
+    return None
+
+
+def _tier_problems(prices: dict[tuple[str, str], Price]) -> list[Problem]:
+    """Volume tiers (`item@START`) whose start does not read, that come before
+    a smaller one, or that cost more than the tier below them."""
+    problems: list[Problem] = []
+    last: dict[tuple[str, str], tuple[float, Price]] = {}
+    for (cloud, item), price in prices.items():
+        if "@" not in item:
+            continue
+        base, start = item.partition("@")[0], tier_start(item)
+        example = f"e.g. | {cloud} | {base}@10TB | GB | 0.083 | … |"
+        if start is None:
+            problems.append(Problem(f"`{item}` ({cloud}): the tier start after @ does not read; the row is ignored",
+                                    key=item, kind=Kind.PRICES, hint=example))
+            continue
+        below = last.get((cloud, base))
+        if below is not None and start <= below[0]:
+            problems.append(Problem(f"`{item}` ({cloud}) comes after `{below[1].item}`: list a price's volume tiers "
+                                    "from the smallest start up", key=item, kind=Kind.PRICES, hint=example))
+        elif (below or (0.0, prices.get((cloud, base))))[1] is not None and \
+                price.usd > (below or (0.0, prices.get((cloud, base))))[1].usd:
+            dearer = (below or (0.0, prices[(cloud, base)]))[1]
+            problems.append(Problem(f"`{item}` ({cloud}) costs ${price.usd:g}, more than `{dearer.item}` "
+                                    f"(${dearer.usd:g}): a volume tier should not cost more than the one below it",
+                                    key=item, kind=Kind.PRICES, hint=example))
+        last[(cloud, base)] = (start, price)
+    return problems
+
+
+def table_rows(text: str) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
+    """Every Markdown table outside code fences: its header cells, and its
+    rows as (line number, cells)."""
+    found: list[tuple[list[str], list[tuple[int, list[str]]]]] = []
+    in_table, fenced = False, False
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             fenced = not fenced
         if fenced or not stripped.startswith("|"):
-            columns = None
-        elif columns is None:
-            columns = _header(_cells(stripped))
-        elif columns and not re.fullmatch(r"[|:\-\s]+", stripped):
-            _add_row(_cells(stripped), columns, number, prices, problems)
-    if not prices and not problems:
-        problems.append(Problem("no price table found", kind=Kind.PRICES, hint=ROW_EXAMPLE))
-    return PriceTable(prices), problems
+            in_table = False
+        elif not in_table:
+            in_table = True
+            found.append((_cells(stripped), []))
+        elif not re.fullmatch(r"[|:\-\s]+", stripped):
+            found[-1][1].append((number, _cells(stripped)))
+    return found
 
 
 def _cells(line: str) -> list[str]:

@@ -9,14 +9,6 @@ from vault_tools.capacity.inputs import Inputs, Insight
 from vault_tools.capacity.quantity import MONTH, YEAR
 from vault_tools.capacity.show import human_count, human_duration, human_percent
 
-# How a p99 budget is shared between the hops of one request.
-LATENCY_SPLIT = (
-    ("Edge (CDN, TLS)", 0.20),
-    ("Gateway (auth, rate limit, routing)", 0.10),
-    ("Service logic", 0.30),
-    ("Cache / database", 0.30),
-    ("Network and headroom", 0.10),
-)
 CROSS_CONTINENT_ROUND_TRIP = 0.150  # s, CA → Netherlands → CA ("latency numbers")
 IN_DATACENTER_ROUND_TRIP = 0.0005  # s
 
@@ -56,17 +48,17 @@ class Sla:
 
 
 def service_level(inputs: Inputs, writes: float | None, reads: float | None,
-                  split: tuple[tuple[str, float], ...] | None = None) -> Sla:
+                  split: tuple[tuple[str, float], ...], default_split: bool = False) -> Sla:
     """Allowed downtime per 30-day month and 365-day year, requests allowed
     to fail per month (all writes and reads), and the p99 split per hop
-    (`split`: the topic's own hops and shares, else the usual five)."""
+    (`split`: the topic's own hops and shares, or with `default_split` the
+    engine assumptions' usual five)."""
     availability, p99 = inputs.availability, inputs.latency_p99
-    split = split or LATENCY_SPLIT
     allowed = None if availability is None else 1 - availability
     requests = None if writes is None and reads is None else ((writes or 0.0) + (reads or 0.0)) * MONTH
     hops = [] if p99 is None else [Hop(name, share, p99 * share) for name, share in split]
     assumptions = []
-    if hops and split is LATENCY_SPLIT:
+    if hops and default_split:
         shares = ", ".join(f"{name.split(' (')[0].lower()} {share:.0%}" for name, share in split)
         assumptions.append(f"latency budget: p99 split as {shares}")
     return Sla(availability,

@@ -151,7 +151,7 @@ def growth(report: CapacityReport) -> list[str]:
     first = projected.first_to_break
     if first is not None:
         parts.append(f"> [!warning] First to break: {_breaks(first, projected.rate)} → {first.remedy}")
-        parts.append(table(("Single-node limit", "Now", "Limit", "Headroom", "Reached"),
+        parts.append(table(("Limit (Engine Assumptions)", "Now", "Limit", "Headroom", "Reached", "Source"),
                            [_limit_row(limit, projected.rate) for limit in projected.limits]))
     return parts + [bullets("Assumptions", projected.assumptions)]
 
@@ -177,7 +177,8 @@ def _limit_row(limit: Limit, rate: float | None) -> tuple[str, ...]:
         reached = f"in {significant(limit.years)} years"
     else:
         reached = "at 10×" if limit.headroom <= 10 else "at 100×" if limit.headroom <= 100 else "beyond 100×"
-    return limit.label, limit.shown_now, limit.shown_limit, headroom, reached
+    source = limit.source.split(" (")[0]
+    return limit.label, limit.shown_now, limit.shown_limit, headroom, reached, source or "—"
 
 
 def cost(report: CapacityReport) -> list[str]:

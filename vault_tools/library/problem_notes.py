@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vault_tools.capacity.assumptions import read_split
 from vault_tools import markdown
 from vault_tools.library.notes import PROBLEM, LibraryNote
 from vault_tools.links import slug
@@ -182,7 +183,7 @@ def _parse(path: str, title: str, aliases: tuple[str, ...], keywords: tuple[str,
     actors = tuple(r["actor"].strip() for r in rows("Actors") if r.get("actor"))
     return ProblemNote(path, title, aliases, keywords, crux, patterns, deep_dives, trade_offs, body, scale,
                        published, entities, apis, services, parts, _flows(markdown.section(body, "Flows")), actors,
-                       _split(rows("Latency budget")), _extra_costs(rows("Extra costs")))
+                       read_split(rows("Latency budget")), _extra_costs(rows("Extra costs")))
 
 
 def _extra_costs(rows: list[dict[str, str]]) -> tuple[ExtraCost, ...]:
@@ -201,17 +202,6 @@ def _extra_costs(rows: list[dict[str, str]]) -> tuple[ExtraCost, ...]:
 def _number(text: str) -> float | None:
     match = re.fullmatch(r"\s*\$?\s*([\d,]*\.?\d+)\s*", text)
     return float(match[1].replace(",", "")) if match else None
-
-
-def _split(rows: list[dict[str, str]]) -> tuple[tuple[str, float], ...]:
-    """`| Hop | Share |` rows → (hop, fraction); () unless the shares read and sum to 100%."""
-    split = []
-    for row in rows:
-        share = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", row.get("share", ""))
-        if not row.get("hop") or share is None:
-            return ()
-        split.append((row["hop"].strip(), float(share[1]) / 100))
-    return tuple(split) if split and abs(sum(s for _, s in split) - 1) < 0.005 else ()
 
 
 def _property(text: str) -> str:

@@ -2,7 +2,7 @@
 (`suggest-when:` and `choose: - when:` in their frontmatter).
 
     always                      component: cache, websocket
-    read-heavy  (reads ≥ 10 × writes)          write-heavy  (writes ≥ reads)
+    read-heavy  (reads ≥ `read-heavy` × writes, Engine Assumptions)   write-heavy  (writes ≥ reads)
     media       (media-share > 0)              keyword: payment, checkout
     METRIC OP VALUE, e.g. `peak-qps > 10K`, `storage >= 100 TB`, `read-write-ratio >= 100`
       METRIC: dau, write-qps, read-qps, peak-qps, peak-write-qps, peak-read-qps,
@@ -30,6 +30,7 @@ class Signals:
     components: frozenset[str]
     words: str  # topic name and stub body, lower-case
     figures: dict  # capacity --json keys (None where unknown)
+    read_heavy: float  # the engine assumptions' `read-heavy` ratio
     media: bool = False
 
     def metric(self, name: str) -> float | None:
@@ -68,7 +69,7 @@ def holds(condition: str, signals: Signals) -> tuple[bool, str]:
         return signals.media, "media in writes" if signals.media else ""
     ratio = signals.metric("read-write-ratio")
     if text == "read-heavy":
-        return ratio is not None and ratio >= 10, f"read:write {ratio:,.0f}:1" if ratio else ""
+        return ratio is not None and ratio >= signals.read_heavy, f"read:write {ratio:,.0f}:1" if ratio else ""
     if text == "write-heavy":
         return ratio is not None and ratio <= 1, f"read:write {ratio:,.2g}:1" if ratio else ""
     match = _COMPARE.match(text)
