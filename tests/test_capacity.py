@@ -124,6 +124,18 @@ class TestFormulas:
         assert default.total_replicated == pytest.approx(3 * default.total)
         assert report({**base, "replication": 2}).storage.total_replicated == pytest.approx(2 * default.total)
 
+    def test_replication_copies_the_databases_text_not_the_media_an_object_store_keeps(self):
+        """One geo-redundant storage account is billed once per GB; its copies are in the price."""
+        storage = report({"writes": "1000/s", "write-size": "1 KB", "media-share": "50%", "media-size": "1 MB",
+                          "retention": "1 year"}).storage
+        assert storage.total_replicated == pytest.approx(3 * storage.text_total + storage.media_total)
+
+    def test_a_year_of_storage_is_shown_only_when_more_than_a_year_is_kept(self):
+        from vault_tools.capacity import whiteboard
+        short = whiteboard.render("capacity", report({"writes": "1000/s", "retention": "30 days"}))
+        long = whiteboard.render("capacity", report({"writes": "1000/s", "retention": "5 years"}))
+        assert "Storage per year" not in short and "Storage per year" in long
+
     def test_binary_units_when_written_so(self):
         storage = report({"writes": "1/s", "write-size": "1 KiB"}).storage
         assert storage.per_day == pytest.approx(86_400 * 1024)
@@ -274,7 +286,8 @@ class TestJson:
         assert data["topic"] == "Twitter"
         assert data["dau"] == pytest.approx(150e6)
         assert data["storage_bytes_total"] < data["storage_bytes_total_replicated"]
-        assert data["storage_bytes_total_replicated"] == pytest.approx(3 * data["storage_bytes_total"])
+        assert data["storage_bytes_total_replicated"] == pytest.approx(
+            3 * data["storage_bytes_total"] - 2 * data["storage_media_bytes_total"])
         assert "total" in data["monthly_cost_usd"]
 
     def test_is_strict_json(self):

@@ -33,7 +33,7 @@ class TestCapacityBlock:
         text = block("capacity", TWITTER)
         assert "| Figure | Value |" in text
         assert "| Writes (average / peak) | 3.47K/s / 6.94K/s |" in text
-        assert "| Storage over 5 years | 54.9 PB raw, 165 PB × 3 replicas |" in text
+        assert "| Storage over 5 years | 54.9 PB raw, 55.1 PB with 3 database replicas |" in text
         assert "| Storage per day | 30.1 TB |" in text
 
     def test_unknown_figures_show_a_dash(self):

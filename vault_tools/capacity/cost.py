@@ -431,7 +431,7 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      + ("" if inputs.archive_after_days is None else
                         f", archive = older than {inputs.archive_after_days:,g} days (archive-after: never read online)")
                      + "; the storage price includes the cloud's own redundancy")
-    notes.append("text (write-size) lives in the database; media in object storage")
+    notes.append("text (write-size) lives in the database" + ("; media in object storage" if inputs.media_per_day else ""))
     if inputs.cdn_hit is not None:
         notes.append(CDN_BILLS + (" media bytes; the API's leave the origin as internet egress"
                                   if inputs.cdn_serves == "media" else " read bytes")
@@ -456,7 +456,8 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      + ("; priced at Azure Cache for Redis Premium, the sourced price in the table, for the "
                         "Azure Managed Redis the diagrams name" if inputs.cloud == "azure" else ""))
     if "stream" in inputs.components:
-        notes.append("one event per write; " + (
+        notes.append(("one event per message (`messages`); " if inputs.peak_messages is not None and
+                      inputs.peak_messages != inputs.peak_writes else "one event per write; ") + (
             f"Kinesis provisioned, 1 shard per {human_count(inputs.rule['stream-unit-events'])} records/s or "
             f"{human_bytes(inputs.rule['stream-unit-bytes'])}/s at peak" if inputs.cloud == "aws" else
             f"Event Hubs Standard, 1 throughput unit per {human_count(inputs.rule['stream-unit-events'])} events/s or "

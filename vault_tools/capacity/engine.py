@@ -61,6 +61,8 @@ class Storage:
     cold: float | None
     text_total: float | None
     media_total: float | None
+    hot_days: float = 30.0  # the hot window, from the engine assumptions
+    retention_days: float | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def _traffic(inputs: Inputs, steps: list[Step]) -> Traffic:
 
 def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumptions) -> Storage:
     if traffic.writes is None:
-        return Storage(*([None] * 11))
+        return Storage(*([None] * 11), hot_days=rules['hot-days'] / DAY)
     writes_per_day = traffic.writes * DAY
     text = writes_per_day * inputs.write_size
     media = writes_per_day * inputs.media_share * inputs.media_size
@@ -184,8 +186,10 @@ def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumpt
     days = inputs.retention / DAY
     total = per_day * days
     hot = per_day * min(days, rules['hot-days'] / DAY)
-    storage = Storage(text, media, per_day, per_day * 30, per_day * 365, total, total * inputs.replication,
-                      hot, total - hot, text * days, media * days)
+    # The database keeps `replication` copies of the text; an object store's price covers its own copies.
+    replicated = text * days * inputs.replication + media * days
+    storage = Storage(text, media, per_day, per_day * 30, per_day * 365, total, replicated,
+                      hot, total - hot, text * days, media * days, rules['hot-days'] / DAY, days)
     steps += _storage_steps(inputs, writes_per_day, storage, days)
     return storage
 
@@ -201,10 +205,12 @@ def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days
                                         f"{human_bytes(inputs.media_size)} ≈ {media}"),
                   Step("Storage per day", f"{text} + {media} ≈ {per_day}")]
     replicas = significant(inputs.replication)
-    return steps + [
-        Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}"),
+    copies = (f"text × {replicas} database replicas + media once (the storage price covers its copies) "
+              if inputs.media_share else f"× {replicas} database replicas ")
+    yearly = [Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}")] if days > 365 else []
+    return steps + yearly + [
         Step("Over retention", f"{per_day} × {_days(days)} days ≈ {human_bytes(storage.total)}; "
-                               f"× {replicas} replicas ≈ {human_bytes(storage.total_replicated)}"),
+                               f"{copies}≈ {human_bytes(storage.total_replicated)}"),
     ]
 
 
@@ -273,7 +279,9 @@ def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: fl
     return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
             # one primary's writes and one node's disk limit a relational store, not one that partitions itself
             "peak_db_writes": None if scales_out else db_writes,
-            "peak_total": traffic.peak_total, "storage_per_year": storage.per_year,
+            "peak_total": traffic.peak_total,
+            # a year's bytes only mean something when more than a year is kept
+            "storage_per_year": storage.per_year if inputs.retention > 365 * DAY else None,
             "storage_total": storage.total, "db_bytes": None if scales_out else _db_bytes(inputs, storage),
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
 
@@ -323,7 +331,8 @@ def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions) -> 
              f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold",
              f"app instances run at {rules['headroom']:.0%} of server-rps at peak, "
              f"at least {rules['min-instances']:g} for redundancy",
-             "cache holds read-size objects only; media is served from object storage / CDN"]
+             "cache holds read-size objects only" + ("; media is served from object storage / CDN"
+                                                       if inputs.media_share else "")]
     if inputs.media_share:
         notes.append("the media-share of writes and of reads also moves media-size (ingress and egress)")
     if traffic.reads is None and traffic.writes is not None:

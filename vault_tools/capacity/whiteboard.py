@@ -104,10 +104,10 @@ def _results(report: CapacityReport) -> list[tuple[str, str]]:
         ("Read : write", NONE if ratio is None else f"{significant(ratio)} : 1" if ratio >= 1 or ratio == 0
          else f"1 : {significant(1 / ratio)}"),
         ("Storage per day", human_bytes(s.per_day)),
-        ("Storage per year", human_bytes(s.per_year)),
+        *([("Storage per year", human_bytes(s.per_year))] if (s.retention_days or 366) > 365 else []),
         (f"Storage over {_retention(report)}", NONE if s.total is None else
-         f"{human_bytes(s.total)} raw, {human_bytes(s.total_replicated)} × {replicas} replicas"),
-        ("Hot (last 30 days) / cold", _pair(human_bytes(s.hot), human_bytes(s.cold))),
+         f"{human_bytes(s.total)} raw, {human_bytes(s.total_replicated)} with {replicas} database replicas"),
+        (f"Hot (last {s.hot_days:g} days) / cold", _pair(human_bytes(s.hot), human_bytes(s.cold))),
         ("Ingress (average / peak)", _pair(human(b.ingress, "bytes-per-second"),
                                            human(b.peak_ingress, "bytes-per-second"))),
         ("Egress (average / peak)", _pair(human(b.egress, "bytes-per-second"),
