@@ -457,7 +457,7 @@ def test_a_problem_topic_carries_no_generic_advice(expanded):
     common traps) give way to the problem's own estimates and 10×/100× table."""
     for problem, text in expanded.items():
         for phrase in ("> [!important] Read-heavy", "> [!important] Write-heavy", "> [!warning] First to break",
-                       "> [!warning] Common traps", "> [!tip] Media is ", "| Single-node limit |"):
+                       "> [!warning] Common traps", "> [!tip] Media is ", "| Limit (Engine Assumptions) |"):
             assert phrase not in text, (problem, phrase)
         assert not [line for line in text.splitlines() if line.startswith("> [!warning]") and "already exceeded" in line]
 

@@ -161,7 +161,13 @@ def _problem_parts(topic: Topic) -> str:
 
 
 def probes(topic: Topic) -> str:
+    """The probing questions of the linked library notes; a problem-backed topic
+    has its own probes below, so it only points at the notes for more."""
     notes = [p.note for p in topic.picks("deep-dives", DEEP_DIVE) + topic.picks("trade-offs", TRADE_OFF)]
+    if topic.problem is not None:
+        with_probes = [topic.link(note.path) for note in notes if note.probes]
+        return (f"More probes on the patterns this design uses: {' · '.join(with_probes)}\n" if with_probes
+                else "")
     parts = []
     for note in notes:
         if note.probes:
