@@ -366,3 +366,21 @@ def test_batching_packs_events_not_bytes():
     inputs = replace(NOTHING, components=("stream",), writes=10_000, peak_writes=10_000, write_size=500,
                      peak_messages=100)
     assert line(inputs, "stream").formula.startswith("max(100/s ÷ 1K events/s, 5 MB/s ÷ 1 MB/s) at peak = 5 TU")
+
+
+def test_the_database_keeps_its_window_and_older_rows_move_to_object_storage():
+    """An Instagram-like stub: 5 years of posts are not all in the database in month one."""
+    base = {"dau": "500M", "writes": "1/user/day", "write-size": "1 KB", "retention": "5 years",
+            "components": ["sql", "blob"]}
+    everything = {l.key: l for l in build_report(base, "T").cost.lines}
+    windowed = {l.key: l for l in build_report({**base, "db-retention": "90 days"}, "T").cost.lines}
+    per_day = 500e6 * 1e3
+    assert windowed["database_storage"].formula.startswith("45 TB kept for 90 days (db-retention)")
+    assert windowed["database_storage"].usd == pytest.approx(everything["database_storage"].usd * 90 / 1825)
+    moved = windowed["database_archive"]
+    assert moved.formula.startswith("867 TB of older rows") and moved.usd == pytest.approx(
+        per_day * (1825 - 90) / 1e9 * default_prices().get("azure", "blob-cool").usd)
+    assert "database_archive" not in everything
+    limit = next(l for l in build_report({**base, "db-retention": "90 days"}, "T").growth.limits
+                 if "storage" in l.label)
+    assert limit.now == pytest.approx(per_day * 90)

@@ -50,6 +50,8 @@ class CostInputs:
     media_egress: float | None = None  # the media part of `egress`, bytes/s
     cdn_serves: str = "all"  # "all" read bytes pass the CDN, or "media" only (the API answers direct)
     rules: Assumptions | None = None  # the engine assumptions; None: the shipped ones
+    db_days: float | None = None  # days the database keeps a row (db-retention); None: the retention
+    moved_rows: float | None = None  # bytes of rows older than db-retention, kept in object storage
 
     @property
     def rule(self) -> Assumptions:
@@ -264,10 +266,15 @@ def _database_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
     else:
         throughput, storage_item, label = _sql_vcores, "sql-storage", "Database storage"
     stored = None if inputs.db_bytes is None else inputs.db_bytes / GB
-    text = "" if inputs.db_bytes is None else f"{human_bytes(inputs.db_bytes)} kept over the retention"
-    return [throughput(inputs, price),
-            _line("database_storage", label, stored, text, price, storage_item, "GB-month",
-                  "writes unknown")]
+    kept = "over the retention" if inputs.db_days is None else f"for {inputs.db_days:,g} days (db-retention)"
+    text = "" if inputs.db_bytes is None else f"{human_bytes(inputs.db_bytes)} kept {kept}"
+    lines = [throughput(inputs, price),
+             _line("database_storage", label, stored, text, price, storage_item, "GB-month", "writes unknown")]
+    if inputs.moved_rows:
+        lines.append(_line("database_archive", "Object storage, cool (rows older than db-retention)",
+                           inputs.moved_rows / GB, f"{human_bytes(inputs.moved_rows)} of older rows",
+                           price, "blob-cool", "GB-month"))
+    return lines
 
 
 def _kb(size: float, per: float = 1e3) -> int:
@@ -431,7 +438,10 @@ def _assumptions(inputs: CostInputs) -> list[str]:
                      + ("" if inputs.archive_after_days is None else
                         f", archive = older than {inputs.archive_after_days:,g} days (archive-after: never read online)")
                      + "; the storage price includes the cloud's own redundancy")
-    notes.append("text (write-size) lives in the database" + ("; media in object storage" if inputs.media_per_day else ""))
+    notes.append("text (write-size) lives in the database" + ("; media in object storage" if inputs.media_per_day else "")
+                 + ("" if inputs.db_days is None else
+                    f"; the database keeps {inputs.db_days:,g} days of rows (db-retention), older rows move to "
+                    "object storage (cool tier); the bill is the steady state, once both are full"))
     if inputs.cdn_hit is not None:
         notes.append(CDN_BILLS + (" media bytes; the API's leave the origin as internet egress"
                                   if inputs.cdn_serves == "media" else " read bytes")

@@ -300,11 +300,29 @@ def _limits(inputs: Inputs, rules: Assumptions) -> list[LimitCheck]:
 
 
 def _db_bytes(inputs: Inputs, storage: Storage) -> float | None:
-    """What the database keeps: db-writes × db-row-size over the retention when
-    the topic says what reaches it; else every write's text."""
+    """What the database keeps at steady state: db-writes × db-row-size (else
+    every write's text) for `db-retention` (else the whole retention)."""
+    per_day = _db_bytes_per_day(inputs, storage)
+    return None if per_day is None else per_day * _db_days(inputs)
+
+
+def _db_bytes_per_day(inputs: Inputs, storage: Storage) -> float | None:
     if inputs.db_writes is None:
-        return storage.text_total
-    return inputs.db_writes * DAY * inputs.db_row_size * inputs.retention / DAY
+        return storage.text_per_day
+    return inputs.db_writes * DAY * inputs.db_row_size
+
+
+def _db_days(inputs: Inputs) -> float:
+    kept = inputs.retention if inputs.db_retention is None else min(inputs.db_retention, inputs.retention)
+    return kept / DAY
+
+
+def _moved_rows(inputs: Inputs, storage: Storage) -> float | None:
+    """Rows older than `db-retention`, moved to object storage (None without it)."""
+    per_day = _db_bytes_per_day(inputs, storage)
+    if inputs.db_retention is None or per_day is None or inputs.db_retention >= inputs.retention:
+        return None
+    return per_day * (inputs.retention - inputs.db_retention) / DAY
 
 
 def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: Bandwidth,
@@ -323,7 +341,8 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       None if inputs.archive_after is None else inputs.archive_after / DAY, inputs.gateway_calls,
                       inputs.db_row_size if inputs.db_writes is not None else None,
                       None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size,
-                      bandwidth.media_egress, inputs.cdn_serves, rules)
+                      bandwidth.media_egress, inputs.cdn_serves, rules,
+                      None if inputs.db_retention is None else _db_days(inputs), _moved_rows(inputs, storage))
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions) -> list[str]:

@@ -83,6 +83,7 @@ class Inputs:
     media_read_size: float = 0.0  # bytes a media read fetches (a rendition); = media-size unless given
     gateway_calls: float | None = None  # calls/s through the API gateway when not every request
     cdn_serves: str = "all"  # what passes the CDN: "all" read bytes, or "media" only (the API goes direct)
+    db_retention: float | None = None  # seconds the database keeps a row; older rows live in object storage
 
 
 class _Reader:
@@ -162,6 +163,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         cdn_hit=_cdn_hit(r, roles), archive_after=_value(r.read("archive-after", read_duration)),
         media_read_size=_value(r.read("media-read-size", read_size)) or media_size,
         gateway_calls=_rate(r, "gateway-calls", dau), cdn_serves=_cdn_serves(r, roles),
+        db_retention=_value(r.read("db-retention", read_duration)),
     ), working
 
 
