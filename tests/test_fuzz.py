@@ -495,3 +495,10 @@ def test_deeply_nested_property_is_a_problem_not_a_stack_overflow(tmp_path):
     assert "levels deep" in report.problems[0].message
     assert (root / "Topics/deep.md").read_text(encoding="utf-8") == stub(dau=deep)
     assert TOPIC_TAG in (root / "Topics/good.md").read_text(encoding="utf-8")
+
+
+def test_a_note_whose_name_ends_in_md_is_found_by_its_own_name():
+    """Found by hypothesis: `[[0.MD]]` opens `0.MD.md`; `[[Note.md]]` still opens `Note.md`."""
+    resolver = Resolver({"0.MD.md": (), "Note.md": ()})
+    assert resolver.resolve("0.MD") == "0.MD.md"
+    assert resolver.resolve("Note.md") == "Note.md"

@@ -66,10 +66,15 @@ class Resolver:
                     del table[key]
 
     def resolve(self, target: str, source: str = "") -> str | None:
-        """The path a link from `source` to `target` opens, or None."""
+        """The path a link from `source` to `target` opens, or None. A target
+        ending in `.md` is first a note of that very name (`0.MD` → `0.MD.md`),
+        then the note the extension names."""
         target = target.strip().strip("/")
         if target.lower().endswith(".md"):
-            target = target[:-3]
+            return self._resolve(target, source) or self._resolve(target[:-3], source)
+        return self._resolve(target, source)
+
+    def _resolve(self, target: str, source: str) -> str | None:
         if not target:
             return None
         key = target.lower()
