@@ -108,7 +108,7 @@ def parse_assumptions(text: str, fallback: Assumptions | None = None) -> Assumpt
                 row = _row(names, cells, number, problems)
                 if row is not None:
                     rows[row.key] = _words_kept(row, rows.get(row.key))
-    if split and abs(sum(share for _, share in split) - 1) >= 0.005:
+    if split and not _adds_up(split):
         total = sum(share for _, share in split)
         problems.append(_problem(f"the latency shares add up to {total:.0%}, not 100%; the shipped split is used",
                                  None, "e.g. | Service logic | 30% | why |"))
@@ -125,7 +125,12 @@ def read_split(rows: list[dict[str, str]]) -> tuple[tuple[str, float], ...]:
         if not row.get("hop") or share is None:
             return ()
         split.append((row["hop"].strip(), float(share[1]) / 100))
-    return tuple(split) if split and abs(sum(s for _, s in split) - 1) < 0.005 else ()
+    return tuple(split) if split and _adds_up(split) else ()
+
+
+def _adds_up(split: list[tuple[str, float]]) -> bool:
+    """Whether the shares make the whole budget (to half a percent)."""
+    return abs(sum(share for _, share in split) - 1) < 0.005
 
 
 def default_assumptions() -> Assumptions:

@@ -286,22 +286,22 @@ def loads(inputs: CostInputs, peak_factor: float) -> dict[str, float | None]:
     throughput units and bytes/s, gateway calls/s (average × `peak_factor`)."""
     rus = _cosmos_rus(inputs)
     wcu, rcu = _dynamodb_units(inputs)
-    stream_units, stream_bytes = _stream_units(inputs)
+    stream_units, _, stream_bytes = _stream_units(inputs)
     calls = _gateway_calls(inputs)
     return {"peak_rus": rus and rus[0], "peak_wcu": wcu, "peak_rcu": rcu, "stream_units": stream_units,
             "peak_stream_bytes": stream_bytes,
             "peak_gateway_calls": None if calls is None else calls * peak_factor}
 
 
-def _stream_units(inputs: CostInputs) -> tuple[int, float]:
-    """Throughput units (Event Hubs) or shards (Kinesis) at peak, and the
-    bytes/s they take in: every write's bytes, however batched."""
+def _stream_units(inputs: CostInputs) -> tuple[int, float, float]:
+    """Throughput units (Event Hubs) or shards (Kinesis) at peak, the events/s
+    and the bytes/s they take in: every write's bytes, however batched."""
     peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
     peak_bytes = (inputs.peak_write_bytes if inputs.peak_write_bytes is not None
                   else (inputs.peak_writes or 0.0) * inputs.write_size)  # batching packs events, not bytes
     units = max(1, math.ceil(peak / inputs.rule["stream-unit-events"]),
                 math.ceil(peak_bytes / inputs.rule["stream-unit-bytes"]))
-    return units, peak_bytes
+    return units, peak, peak_bytes
 
 
 def _gateway_calls(inputs: CostInputs) -> float | None:
@@ -403,11 +403,10 @@ def _queue_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:
 
 
 def _stream_line(inputs: CostInputs, price: _Pricer, messages: float) -> CostLine:
-    """Event Hubs: a throughput unit per 1,000 events/s or 1 MB/s (of every
-    write's bytes, however batched) at peak;
-    Kinesis: a shard per 1,000 records/s or 1 MB/s, and 25 KB PUT units."""
-    units, peak_bytes = _stream_units(inputs)
-    peak = inputs.peak_messages if inputs.peak_messages is not None else inputs.peak_writes or 0.0
+    """Event Hubs: a throughput unit per `stream-unit-events` or `stream-unit-bytes`
+    (of every write's bytes, however batched) at peak;
+    Kinesis: a shard per the same, and 25 KB PUT units."""
+    units, peak, peak_bytes = _stream_units(inputs)
     events_per_unit, bytes_per_unit = inputs.rule["stream-unit-events"], inputs.rule["stream-unit-bytes"]
     if inputs.cloud == "aws":
         unit_price, event_price = price("stream-shard", "shard-month"), price("stream-put", "million PUT units")

@@ -64,6 +64,11 @@ class Storage:
     hot_days: float = 30.0  # the hot window, from the engine assumptions
     retention_days: float | None = None
 
+    @property
+    def keeps_a_year(self) -> bool:
+        """Whether more than a year is kept, so that a year's bytes mean something."""
+        return self.retention_days is not None and self.retention_days > 365
+
 
 @dataclass(frozen=True)
 class Bandwidth:
@@ -207,7 +212,8 @@ def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days
     replicas = significant(inputs.replication)
     copies = (f"text × {replicas} database replicas + media once (the storage price covers its copies) "
               if inputs.media_share else f"× {replicas} database replicas ")
-    yearly = [Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}")] if days > 365 else []
+    yearly = [Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}")] \
+        if storage.keeps_a_year else []
     return steps + yearly + [
         Step("Over retention", f"{per_day} × {_days(days)} days ≈ {human_bytes(storage.total)}; "
                                f"{copies}≈ {human_bytes(storage.total_replicated)}"),
@@ -275,14 +281,11 @@ def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assum
 def _figures(traffic: Traffic, storage: Storage, bandwidth: Bandwidth, cache: float | None,
              inputs: Inputs) -> dict:
     db_writes = traffic.peak_writes if inputs.db_writes is None else inputs.db_writes * inputs.peak_factor
-    scales_out = "nosql" in inputs.components and "sql" not in inputs.components
+    # Which store these bound is `_limits`' business: a relational one only.
     return {"dau": traffic.dau, "peak_writes": traffic.peak_writes, "peak_reads": traffic.peak_reads,
-            # one primary's writes and one node's disk limit a relational store, not one that partitions itself
-            "peak_db_writes": None if scales_out else db_writes,
-            "peak_total": traffic.peak_total,
-            # a year's bytes only mean something when more than a year is kept
-            "storage_per_year": storage.per_year if inputs.retention > 365 * DAY else None,
-            "storage_total": storage.total, "db_bytes": None if scales_out else _db_bytes(inputs, storage),
+            "peak_db_writes": db_writes, "peak_total": traffic.peak_total,
+            "storage_per_year": storage.per_year if storage.keeps_a_year else None,
+            "storage_total": storage.total, "db_bytes": _db_bytes(inputs, storage),
             "peak_egress": bandwidth.peak_egress, "cache_bytes": cache}
 
 

@@ -90,9 +90,7 @@ def _tier_problems(prices: dict[tuple[str, str], Price]) -> list[Problem]:
         if below is not None and start <= below[0]:
             problems.append(Problem(f"`{item}` ({cloud}) comes after `{below[1].item}`: list a price's volume tiers "
                                     "from the smallest start up", key=item, kind=Kind.PRICES, hint=example))
-        elif (below or (0.0, prices.get((cloud, base))))[1] is not None and \
-                price.usd > (below or (0.0, prices.get((cloud, base))))[1].usd:
-            dearer = (below or (0.0, prices[(cloud, base)]))[1]
+        elif (dearer := below[1] if below else prices.get((cloud, base))) is not None and price.usd > dearer.usd:
             problems.append(Problem(f"`{item}` ({cloud}) costs ${price.usd:g}, more than `{dearer.item}` "
                                     f"(${dearer.usd:g}): a volume tier should not cost more than the one below it",
                                     key=item, kind=Kind.PRICES, hint=example))

@@ -104,7 +104,7 @@ def _results(report: CapacityReport) -> list[tuple[str, str]]:
         ("Read : write", NONE if ratio is None else f"{significant(ratio)} : 1" if ratio >= 1 or ratio == 0
          else f"1 : {significant(1 / ratio)}"),
         ("Storage per day", human_bytes(s.per_day)),
-        *([("Storage per year", human_bytes(s.per_year))] if (s.retention_days or 366) > 365 else []),
+        *([("Storage per year", human_bytes(s.per_year))] if s.keeps_a_year or s.total is None else []),
         (f"Storage over {_retention(report)}", NONE if s.total is None else
          f"{human_bytes(s.total)} raw, {human_bytes(s.total_replicated)} with {replicas} database replicas"),
         (f"Hot (last {s.hot_days:g} days) / cold", _pair(human_bytes(s.hot), human_bytes(s.cold))),
