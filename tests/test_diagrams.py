@@ -134,6 +134,12 @@ def test_aliases_name_the_same_component_once():
     assert [n.name for n in arch.nodes if n.layer == "data"] == ["cache"]
 
 
+def test_a_part_named_for_its_product_says_the_name_once():
+    from vault_tools.diagrams.architecture import Node, box
+    assert box(Node("n1", "Key Vault", "external", service="Key Vault")) == 'n1[/"Key Vault"/]'
+    assert "<br/>Cosmos DB" in box(Node("n2", "Trip DB", "data", service="Cosmos DB"))
+
+
 def test_services_come_from_the_cloud_of_the_topic():
     aws = diagrams.architecture_block(make_topic({"components": ["nosql"]}, cloud="aws"))
     assert "DynamoDB" in aws and "Cosmos DB" not in aws

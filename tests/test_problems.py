@@ -460,6 +460,27 @@ def test_a_problem_topic_carries_no_generic_advice(expanded):
                        "> [!warning] Common traps", "> [!tip] Media is ", "| Limit (Engine Assumptions) |"):
             assert phrase not in text, (problem, phrase)
         assert not [line for line in text.splitlines() if line.startswith("> [!warning]") and "already exceeded" in line]
+        growth = section_text(text, 11)
+        for phrase in ("| Daily active", "limits (Engine Assumptions)", "users stop at"):
+            assert phrase not in growth, (problem, phrase)  # the problem's own 10×/100× table says it
+        assert "database replicas" not in section_text(text, 3).split("| Figure | Value |")[1].split("**Assumptions**")[0]
+        assert "| Hot (last " not in text, problem
+
+
+def test_a_problem_topic_links_the_library_notes_it_does_not_embed(expanded):
+    """Its own deep dives decide for its numbers; a library Summary, written
+    for every system, could contradict them, so §8 only links to the notes."""
+    for problem, text in expanded.items():
+        deep_dives = section_text(text, 8)
+        assert "![[" not in deep_dives, problem
+        assert "The general patterns, with the options this design did not take: [[" in deep_dives, problem
+
+
+def test_headlines_count_what_the_problem_counts(expanded):
+    assert "| Daily active riders | 16M |" in expanded["Ride Hailing"]
+    assert "| Peak location pings / rider pushes |" in expanded["Ride Hailing"]
+    crawler = section_text(expanded["Web Crawler"], 1)
+    assert "| Peak pages fetched | 772/s |" in crawler and "Daily active" not in crawler
 
 
 def test_extra_costs_complete_the_bill_and_replace_what_they_size(vault):

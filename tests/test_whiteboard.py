@@ -73,7 +73,11 @@ class TestSlaBlock:
     def test_downtime_and_error_budget(self):
         text = block("sla", FULL)
         # 0.1% of (1.16K + 116K requests/s) × 2,592,000 s
-        assert "| 99.9% | 43.2 min | 8.76 h | 303M requests |" in text
+        assert "| 99.9% | 43.2 min | 8.76 h | 303M of 303B requests |" in text
+
+    def test_the_error_budget_counts_the_slo_path(self):
+        text = block("sla", {**FULL, "slo-requests": "185/s"})
+        assert "| 99.9% | 43.2 min | 8.76 h | 480K of 480M requests |" in text
 
     def test_latency_budget_table(self):
         text = block("sla", FULL)
@@ -93,6 +97,11 @@ class TestGrowthBlock:
         text = block("growth", FULL)
         assert "| Figure | Now | 1 year (+40%/y) | 3 years | 10× | 100× |" in text
         assert "| Daily active users (capped) | 100M | 140M | 274M | 1B | 5.5B |" in text
+        assert "| Cache |" in text
+
+    def test_a_given_cache_size_is_not_scaled_with_traffic(self):
+        text = block("growth", {**FULL, "cache-size": "20 GB"})
+        assert "| Cache |" not in text and "cache-size is given" in text
 
     def test_first_thing_that_breaks(self):
         text = block("growth", {"writes": "2500/s", "write-size": "10 B", "growth": "40%/year"})
@@ -132,6 +141,23 @@ class TestSummaryBlock:
         assert "| Headline | Value |" in text
         assert "| Daily active users | 150M |" in text
         assert "| Storage over 5 years | 54.9 PB |" in text
+
+    def test_labels_in_the_topics_words(self):
+        props = {**TWITTER, "read-write-ratio": "10:1", "users-are": "riders", "writes-are": "location pings", "reads-are": "rider pushes"}
+        text = block("summary", props)
+        assert "| Daily active riders | 150M |" in text
+        assert "| Peak location pings / rider pushes |" in text and "Peak QPS" not in text
+        assert "| Location pings (average / peak) |" in block("capacity", props)
+        assert "| Daily active riders (capped) |" in block("growth", {**props, "growth": "40%/year"})
+
+    def test_writes_alone_show_no_empty_users_or_reads(self):
+        text = block("summary", {"writes": "1B/month", "writes-are": "pages fetched"})
+        assert "| Peak pages fetched | 772/s |" in text and "Daily active" not in text
+
+    def test_a_label_that_is_not_a_short_phrase_is_a_problem(self):
+        report = build_report({**TWITTER, "users-are": "x" * 41}, "Topic")
+        assert any(p.key == "users-are" for p in report.problems)
+        assert "| Daily active users | 150M |" in render("summary", report)
 
     def test_points_to_unreadable_properties(self):
         assert "Could not read `dau`" in block("summary", {"dau": "lots"})

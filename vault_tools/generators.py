@@ -87,9 +87,15 @@ def api(topic: Topic) -> str:
 
 
 def deep_dives(topic: Topic) -> str:
+    """Each linked deep-dive note with its Summary embedded; a problem-backed
+    topic has its own deep dives above, decided for its numbers, so it only
+    points at the general notes (their defaults may differ from its choices)."""
     picks = topic.picks("deep-dives", DEEP_DIVE)
     if not picks:
         return "> [!note] No deep dives yet\n> Name some in `deep-dives:` (notes in `Deep Dives/`).\n"
+    if topic.problem is not None:
+        links = " · ".join(topic.link(pick.note.path) for pick in picks)
+        return f"The general patterns, with the options this design did not take: {links}\n"
     parts = []
     for pick in picks:
         why = f" — suggested: {pick.reason}" if pick.reason else ""

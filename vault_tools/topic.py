@@ -141,9 +141,11 @@ class Topic:
         report = build_report(self.numbers, self.name, self.context.prices, roles, split or None,
                               self.context.assumptions)
         if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
-            report = replace(report, insights=[i for i in report.insights if not i.about],
+            generic = ("limits (", "users stop")  # the engine's limit list, and the people-online cap
+            report = replace(report, insights=[i for i in report.insights if not i.about], own_estimates=True,
                              growth=replace(report.growth, limits=[], assumptions=[
-                                 a for a in report.growth.assumptions if not a.startswith("single-node limits")]),
+                                 a for a in report.growth.assumptions if not a.startswith(generic)],
+                                 projections=[p for p in report.growth.projections if p.figure != "dau"]),
                              cost=with_extra_costs(report.cost, self.problem.extra_costs))
         return report
 

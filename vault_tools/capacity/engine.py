@@ -99,6 +99,9 @@ class CapacityReport:
     insights: list[Insight] = field(default_factory=list)
     capacity_assumptions: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # A problem's own estimates size its stores: the generic storage split
+    # (database replicas, hot/cold by age) is left to them.
+    own_estimates: bool = False
 
     @property
     def assumptions(self) -> list[str]:
@@ -158,7 +161,8 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     cost_inputs = _cost_inputs(inputs, traffic, storage, bandwidth, cache, instances, rules)
     figures = {**_figures(traffic, storage, bandwidth, cache, inputs), **loads(cost_inputs, inputs.peak_factor)}
     growth = project(inputs.growth, figures, _instances_at(inputs, rules), _limits(inputs, rules),
-                     rules["people-online"])
+                     rules["people-online"], inputs.labels,
+                     ("cache_bytes",) if inputs.cache_size is not None else ())
     cost = estimate(cost_inputs, default_prices() if prices is None else prices)
     assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic, rules)]
     insights = _insights(traffic, storage, growth, rules)
@@ -353,8 +357,9 @@ def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions) -> 
              f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold",
              f"app instances run at {rules['headroom']:.0%} of server-rps at peak, "
              f"at least {rules['min-instances']:g} for redundancy",
-             "cache holds read-size objects only" + ("; media is served from object storage / CDN"
-                                                       if inputs.media_share else "")]
+             *([] if inputs.cache_size is not None else
+               ["cache holds read-size objects only" + ("; media is served from object storage / CDN"
+                                                        if inputs.media_share else "")])]
     if inputs.media_share:
         notes.append("the media-share of writes and of reads also moves media-size (ingress and egress)")
     if traffic.reads is None and traffic.writes is not None:

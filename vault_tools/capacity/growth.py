@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 from vault_tools.capacity.quantity import BYTES, BYTES_PER_SECOND, COUNT, INSTANCES, RATE
 from vault_tools.capacity.show import human, human_percent, significant
@@ -72,6 +72,7 @@ class Projection:
     label: str
     unit: str
     values: tuple[float | None, ...]
+    figure: str = ""  # its key in `PROJECTED`, or "instances"
 
 
 @dataclass(frozen=True)
@@ -108,26 +109,32 @@ def multipliers(rate: float | None) -> tuple[float | None, ...]:
 
 def project(growth: float | None, figures: dict[str, float | None],
             instances_for: Callable[[float | None], int | None], checks: list[LimitCheck],
-            people_online: float) -> Growth:
+            people_online: float, labels: Mapping[str, str] | None = None,
+            fixed: tuple[str, ...] = ()) -> Growth:
     """Every figure at each scale (instances re-sized, not scaled; users stop
-    at `people_online`), and the years until each limit in `checks`."""
+    at `people_online`), and the years until each limit in `checks`.
+    `labels` renames rows of `PROJECTED` in the topic's words; `fixed` are
+    figures given outright (a sized cache), which traffic does not scale."""
     factors = multipliers(growth)
-    projections = [Projection(label, unit, _scaled(figures.get(key), factors))
-                   for key, label, unit in PROJECTED if figures.get(key) is not None]
+    labels = labels or {}
+    projections = [Projection(labels.get(key, label), unit, _scaled(figures.get(key), factors), key)
+                   for key, label, unit in PROJECTED if figures.get(key) is not None and key not in fixed]
     capped = False
     for index, projection in enumerate(projections):
         if projection.unit == COUNT and any(v is not None and v > people_online for v in projection.values):
             capped = True  # 100× of 500M users is not 50B people
             values = tuple(None if v is None else min(v, people_online) for v in projection.values)
-            projections[index] = Projection(projection.label + " (capped)", projection.unit, values)
+            projections[index] = Projection(projection.label + " (capped)", projection.unit, values, projection.figure)
     peaks = _scaled(figures.get("peak_total"), factors)
     if figures.get("peak_total") is not None:
         projections.append(Projection("App instances", INSTANCES, tuple(
-            None if peak is None else instances_for(peak) for peak in peaks)))
+            None if peak is None else instances_for(peak) for peak in peaks), "instances"))
     limits = [Limit(c.label, c.unit, figures[c.figure], c.limit, c.remedy,
                     _years(figures[c.figure], c.limit, growth), c.source)
               for c in checks if figures.get(c.figure)]
     notes = _assumptions(growth, factors, checks)
+    if "cache_bytes" in fixed and figures.get("cache_bytes") is not None:
+        notes.append("cache-size is given, sized by what it holds: not scaled with traffic")
     if capped:
         notes.append(f"users stop at ~{human(people_online, COUNT)}, the people online worldwide "
                      "(ITU, Facts and Figures 2024): traffic beyond that is more use per user, not more users")

@@ -8,7 +8,7 @@ from typing import Callable, Mapping
 
 from vault_tools.problems import Kind, Problem
 from vault_tools.capacity.quantity import (
-    PER_USER_RATE, Quantity, Reading, read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size, read_throughput, shown, YEAR,
+    EXAMPLES, PER_USER_RATE, Quantity, Reading, read_count, read_duration, read_factor, read_fraction, read_growth, read_latency, read_rate, read_ratio, read_size, read_throughput, shown, YEAR,
 )
 from vault_tools.capacity.show import commas, human_bytes, human_count, human_percent, human_rate, significant
 
@@ -84,6 +84,22 @@ class Inputs:
     gateway_calls: float | None = None  # calls/s through the API gateway when not every request
     cdn_serves: str = "all"  # what passes the CDN: "all" read bytes, or "media" only (the API goes direct)
     db_retention: float | None = None  # seconds the database keeps a row; older rows live in object storage
+    slo_requests: float | None = None  # requests/s the availability target counts; None → writes + reads
+    # What `dau`, `writes` and `reads` count in this topic's words (`users-are:
+    # merchants`, `writes-are: location pings`), for the headline labels.
+    users_are: str = "users"
+    writes_are: str = "writes"
+    reads_are: str = "reads"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The headline figures' labels in the topic's words."""
+        return {"dau": f"Daily active {self.users_are}", "peak_writes": f"Peak {self.writes_are}",
+                "peak_reads": f"Peak {self.reads_are}",
+                "writes": self.writes_are[:1].upper() + self.writes_are[1:],
+                "reads": self.reads_are[:1].upper() + self.reads_are[1:],
+                "peak_pair": ("Peak QPS (writes / reads)" if (self.writes_are, self.reads_are) == ("writes", "reads")
+                              else f"Peak {self.writes_are} / {self.reads_are}")}
 
 
 class _Reader:
@@ -109,6 +125,19 @@ class _Reader:
         if any(problem.key == key for problem in self.working.problems):
             why = "default; the value given could not be read"
         self.working.assumptions.append(f"{key} {default_text} ({why})")
+
+    def name(self, key: str, default: str) -> str:
+        """A short noun phrase naming what a figure counts; the default when
+        absent, or not one line of text of at most 40 characters (a Problem)."""
+        value = self.props.get(key)
+        if value in (None, ""):
+            return default
+        if isinstance(value, str) and 0 < len(value.strip()) <= 40 and "\n" not in value and "|" not in value:
+            return value.strip()
+        self.working.problems.append(Problem(
+            f'Could not read `{key}`: found "{shown(value)}"', key=key,
+            hint=f"a few words, e.g. {key}: {EXAMPLES.get(key, default)}", kind=Kind.PROPERTY))
+        return default
 
     def choice(self, key: str, choices: tuple[str, ...], example: str) -> str | None:
         """The property when it is one of `choices` (any case); None when it is
@@ -164,6 +193,9 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         media_read_size=_value(r.read("media-read-size", read_size)) or media_size,
         gateway_calls=_rate(r, "gateway-calls", dau), cdn_serves=_cdn_serves(r, roles),
         db_retention=_value(r.read("db-retention", read_duration)),
+        slo_requests=_rate(r, "slo-requests", dau),
+        users_are=r.name("users-are", "users"), writes_are=r.name("writes-are", "writes"),
+        reads_are=r.name("reads-are", "reads"),
     ), working
 
 
@@ -193,8 +225,8 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     amount = rate.value * rate.per
     label = _LABELS.get(key, key.capitalize())
     if rate.unit != PER_USER_RATE:
-        given = f"{rate.text} (given)" if rate.per == 1 else f"{human_count(amount)} {key} ÷ {commas(rate.per)} s"
-        r.step(label, f"{given} ≈ {human_rate(rate.value)}")
+        if rate.per != 1:  # a rate given per second needs no working
+            r.step(label, f"{human_count(amount)} {key} ÷ {commas(rate.per)} s ≈ {human_rate(rate.value)}")
         return rate.value
     population, name = _population(r, rate.member, dau)
     if population is None:
@@ -210,7 +242,8 @@ def _rate(r: _Reader, key: str, dau: float | None) -> float | None:
     return per_second
 
 
-_LABELS = {"db-writes": "Database writes", "db-reads": "Database reads", "gateway-calls": "Gateway calls"}
+_LABELS = {"db-writes": "Database writes", "db-reads": "Database reads", "gateway-calls": "Gateway calls",
+           "slo-requests": "SLO requests"}
 
 
 def _cdn_hit(r: _Reader, roles: tuple[str, ...] | None) -> float | None:

@@ -63,6 +63,7 @@ EXAMPLES = {
     "cache-hot": "20%", "server-rps": "1000", "availability": "99.95%",
     "latency-p99": "200ms", "growth": "40%/year", "db-writes": "500/s", "db-reads": "2K/s",
     "messages": "5K/s", "cache-size": "10 GB", "db-row-size": "1 KB", "cdn-hit": "90%", "cdn-serves": "media", "archive-after": "1 year", "media-read-size": "200 KB", "gateway-calls": "2K/s",
+    "users-are": "merchants", "writes-are": "payments", "reads-are": "status reads",
 }
 
 _NUM = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"

@@ -35,6 +35,7 @@ class Sla:
     latency_budget: list[Hop] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     insights: list[Insight] = field(default_factory=list)
+    requests_per_month: float | None = None  # what the error budget is a share of
 
     def to_json(self) -> dict:
         return {
@@ -50,12 +51,14 @@ class Sla:
 def service_level(inputs: Inputs, writes: float | None, reads: float | None,
                   split: tuple[tuple[str, float], ...], default_split: bool = False) -> Sla:
     """Allowed downtime per 30-day month and 365-day year, requests allowed
-    to fail per month (all writes and reads), and the p99 split per hop
+    to fail per month (of `slo-requests`, else all writes and reads), and the p99 split per hop
     (`split`: the topic's own hops and shares, or with `default_split` the
     engine assumptions' usual five)."""
     availability, p99 = inputs.availability, inputs.latency_p99
     allowed = None if availability is None else 1 - availability
     requests = None if writes is None and reads is None else ((writes or 0.0) + (reads or 0.0)) * MONTH
+    if inputs.slo_requests is not None:  # the path the target is measured on, not every request
+        requests = inputs.slo_requests * MONTH
     hops = [] if p99 is None else [Hop(name, share, p99 * share) for name, share in split]
     assumptions = []
     if hops and default_split:
@@ -65,7 +68,7 @@ def service_level(inputs: Inputs, writes: float | None, reads: float | None,
                None if allowed is None else allowed * MONTH,
                None if allowed is None else allowed * YEAR,
                None if allowed is None or requests is None else allowed * requests,
-               p99, hops, assumptions, _insights(availability, p99, split))
+               p99, hops, assumptions, _insights(availability, p99, split), requests)
 
 
 def _insights(availability: float | None, p99: float | None,

@@ -96,18 +96,20 @@ def capacity(report: CapacityReport) -> list[str]:
 
 def _results(report: CapacityReport) -> list[tuple[str, str]]:
     t, s, b, replicas = report.traffic, report.storage, report.bandwidth, significant(report.inputs.replication)
-    ratio = t.read_write_ratio
+    ratio, labels = t.read_write_ratio, report.inputs.labels
     return [
-        ("Daily active users", human_count(t.dau)),
-        ("Writes (average / peak)", _pair(human_rate(t.writes), human_rate(t.peak_writes))),
-        ("Reads (average / peak)", _pair(human_rate(t.reads), human_rate(t.peak_reads))),
+        (labels["dau"], human_count(t.dau)),
+        (f"{labels['writes']} (average / peak)", _pair(human_rate(t.writes), human_rate(t.peak_writes))),
+        (f"{labels['reads']} (average / peak)", _pair(human_rate(t.reads), human_rate(t.peak_reads))),
         ("Read : write", NONE if ratio is None else f"{significant(ratio)} : 1" if ratio >= 1 or ratio == 0
          else f"1 : {significant(1 / ratio)}"),
         ("Storage per day", human_bytes(s.per_day)),
         *([("Storage per year", human_bytes(s.per_year))] if s.keeps_a_year or s.total is None else []),
-        (f"Storage over {_retention(report)}", NONE if s.total is None else
+        (f"Storage over {_retention(report)}", NONE if s.total is None else human_bytes(s.total)
+         if report.own_estimates else
          f"{human_bytes(s.total)} raw, {human_bytes(s.total_replicated)} with {replicas} database replicas"),
-        (f"Hot (last {s.hot_days:g} days) / cold", _pair(human_bytes(s.hot), human_bytes(s.cold))),
+        *([] if report.own_estimates else
+          [(f"Hot (last {s.hot_days:g} days) / cold", _pair(human_bytes(s.hot), human_bytes(s.cold)))]),
         ("Ingress (average / peak)", _pair(human(b.ingress, "bytes-per-second"),
                                            human(b.peak_ingress, "bytes-per-second"))),
         ("Egress (average / peak)", _pair(human(b.egress, "bytes-per-second"),
@@ -126,7 +128,7 @@ def sla(report: CapacityReport) -> list[str]:
                      "for the downtime, error budget and latency budget.")
     if level.availability is not None:
         errors = level.error_budget_per_month
-        budget = NONE if errors is None else f"{human_count(errors)} requests"
+        budget = NONE if errors is None else f"{human_count(errors)} of {human_count(level.requests_per_month)} requests"
         row = (human_percent(level.availability), human_duration(level.downtime_per_month),
                human_duration(level.downtime_per_year), budget)
         parts.append(table(("Availability", "Downtime per month", "Downtime per year", "Error budget per month"),
@@ -212,8 +214,10 @@ def summary(report: CapacityReport) -> list[str]:
     if unread:
         keys = ", ".join(dict.fromkeys(f"`{p.key}`" for p in unread))
         note = f"> [!warning] Could not read {keys} — see Capacity Planning."
-    rows = [("Daily active users", human_count(t.dau)),
-            ("Peak QPS (writes / reads)", _pair(human_rate(t.peak_writes), human_rate(t.peak_reads))),
+    labels, known = report.inputs.labels, t.peak_writes is not None  # a crawler has writes, no users or reads
+    rows = [*([] if known and t.dau is None else [(labels["dau"], human_count(t.dau))]),
+            (labels["peak_writes"], human_rate(t.peak_writes)) if known and t.peak_reads is None else
+            (labels["peak_pair"], _pair(human_rate(t.peak_writes), human_rate(t.peak_reads))),
             (f"Storage over {_retention(report)}", human_bytes(s.total)),
             ("Egress (average)", human(report.bandwidth.egress, "bytes-per-second")),
             ("App instances", human(report.instances, INSTANCES)),

@@ -36,6 +36,10 @@ class Node:
     service: str = ""  # the cloud product that plays it, shortened, e.g. Cosmos DB
     implied: bool = False
 
+    def __post_init__(self) -> None:
+        if self.service and self.service.casefold() in self.name.casefold():
+            object.__setattr__(self, "service", "")  # "Key Vault" played by Key Vault says it once
+
     @property
     def messaging(self) -> bool:
         return self.role in MESSAGING or (self.layer == "async" and self.role != "worker")
