@@ -197,14 +197,17 @@ def test_a_self_run_part_shows_no_managed_product_it_passed_over(expanded):
 
 
 def test_the_architecture_is_drawn_in_two_passes(expanded):
-    """§6 first draws the core request path (no cache, CDN or messaging, no
-    dotted arrow), then the full design with every box."""
+    """§6 first draws the core request path (the entry through the CDN, the
+    services and the stores they own; no messaging, no dotted arrow), then
+    the full design with every box."""
     section = section_text(expanded["News Feed"], 6)
     assert section.index("**First pass: the core request path**") < section.index("**Full design:**")
     first, full = re.findall(r"```mermaid\n(flowchart LR.*?)```", section, re.DOTALL)[:2]
-    assert "-.->" not in first and "Feed cache" not in first and "Front Door" not in first
-    assert "Feed cache" in full and "-.->" in full
-    assert "s6_feed_service" in first and "p8_post_store" in first
+    assert "-.->" not in first and "Post events" not in first
+    assert "Post events" in full and "-.->" in full
+    assert "s6_feed_service" in first and "p8_post_store" in first and "Front Door" in first
+    limiter = section_text(expanded["Rate Limiter"], 6).split("**Full design:**")[0]
+    assert "Counter store" in limiter  # the store its service owns, though it is a cache
 
 
 # -- numbers ---------------------------------------------------------------------------

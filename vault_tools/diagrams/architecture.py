@@ -302,18 +302,21 @@ def architecture_flowchart(arch: Architecture) -> str:
     return mermaid(lines)
 
 
-CORE_EDGE = ("load balancer", "gateway", "websocket")  # the entry path a first whiteboard draws
+CORE_EDGE = ("cdn", "load balancer", "gateway", "websocket")  # the entry path a first whiteboard draws
 CORE_DATA = ("sql", "nosql", "blob")  # the stores of record, before any cache or index
 
 
 def core(arch: Architecture) -> Architecture:
-    """The first whiteboard pass: clients, the entry path, the services and
-    their stores of record, joined by synchronous calls; caches, the CDN,
-    messaging and external parties come in the full picture."""
+    """The first whiteboard pass: clients, the entry path (the CDN too when
+    requests enter through it), the services and the stores they own or keep
+    records in, joined by synchronous calls; shared caches, messaging and
+    external parties come in the full picture."""
+    owned = {e.target for e in arch.edges if e.label == "owns" and not e.asynchronous}
+
     def kept(node: Node) -> bool:
         return (node.layer in ("client", "service") and not node.messaging
                 or node.layer == "edge" and node.role in CORE_EDGE
-                or node.layer == "data" and node.role in CORE_DATA)
+                or node.layer == "data" and (node.role in CORE_DATA or node.id in owned))
 
     ids = {n.id for n in arch.nodes if kept(n)}
     edges = tuple(e for e in arch.edges if not e.asynchronous and e.source in ids and e.target in ids)

@@ -153,9 +153,9 @@ def _problem_block(topic: Topic, arch: Architecture) -> str:
     first = core(arch)
     parts = []
     if len(first.nodes) >= 4 and len(arch.nodes) - len(first.nodes) >= 3:
-        parts += ["**First pass: the core request path** (clients, entry, services, stores of record)\n",
+        parts += ["**First pass: the core request path** (clients, entry, services, the stores they own)\n",
                   architecture_flowchart(first),
-                  "**Full design:** + the caches, the CDN and DNS, async messaging and external parties\n"]
+                  "**Full design:** + shared caches, DNS, async messaging and external parties\n"]
     parts += [architecture_flowchart(arch),
               f"Drawn from the services and infrastructure of {topic.link(problem.path)} · solid: synchronous call · "
               "dotted: asynchronous (publish, consume, fire-and-forget)\n"]
