@@ -140,6 +140,12 @@ def test_a_part_named_for_its_product_says_the_name_once():
     assert "<br/>Cosmos DB" in box(Node("n2", "Trip DB", "data", service="Cosmos DB"))
 
 
+def test_a_product_is_named_by_its_own_words_only():
+    from vault_tools.diagrams.architecture import product_named
+    assert product_named("settles through an external bank", "n/a: an external PSP (Stripe, Adyen)") == ""
+    assert product_named("keeps an archive in S3", "S3, S3 Glacier") == "S3"
+
+
 def test_services_come_from_the_cloud_of_the_topic():
     aws = diagrams.architecture_block(make_topic({"components": ["nosql"]}, cloud="aws"))
     assert "DynamoDB" in aws and "Cosmos DB" not in aws

@@ -192,8 +192,12 @@ def test_a_self_run_part_shows_no_managed_product_it_passed_over(expanded):
     its cost assumptions say nothing of a per-call gateway."""
     section = section_text(expanded["News Feed"], 9)
     envoy = next(line for line in section.splitlines() if line.startswith("| Envoy gateway |"))
-    assert "API Management" not in envoy and "none of the catalog's" in envoy
+    assert "API Management" not in envoy and "API Gateway" not in envoy  # on no cloud a managed product
+    assert envoy.count("— (see Holds / does)") == 2
     assert "passes the API gateway" not in section
+    payment = section_text(expanded["Payment System"], 9)
+    merchant = next(line for line in payment.splitlines() if line.startswith("| Merchant server |"))
+    assert "outside our cloud" in merchant and "devices" not in merchant
 
 
 def test_the_architecture_is_drawn_in_two_passes(expanded):
@@ -262,8 +266,8 @@ def test_the_stub_beats_the_problem_which_beats_the_default(vault):
     inputs = section_text(text, 3)
     assert "| `dau` | 50M | your stub |" in inputs
     assert "| `drivers` | 500K | [[Ride Hailing]]: " in inputs
-    assert "- replication 3 (default)" in inputs
-    assert "| Daily active users | 50M |" in text
+    assert "- cloud azure (default)" in inputs
+    assert "| Daily active riders | 50M |" in text
 
 
 def test_problem_property_wins_and_none_opts_out(vault):

@@ -158,9 +158,9 @@ def _problem_parts(topic: Topic) -> str:
         services = {"Azure": component.azure, "AWS": component.aws}
         chosen = product_named(part.does, services[first])
         if component.layer == "client" and not chosen:
-            services = {"Azure": "on users' devices", "AWS": "on users' devices"}
-        elif not chosen:
-            services[first] = "— (none of the catalog's; see Holds / does)"
+            services = {"Azure": "outside our cloud", "AWS": "outside our cloud"}
+        elif not chosen:  # self-run or bought: no cloud's product plays it
+            services = {"Azure": "— (see Holds / does)", "AWS": "— (see Holds / does)"}
         rows.append([cell(part.name), component.name, cell(f"**{chosen}**" if chosen else services[first]),
                      cell(services[second]), cell(part.does)])
     return table(["Part", "Component", first, second, "Holds / does"], rows)

@@ -139,10 +139,10 @@ class Topic:
         roles = catalog.roles([name for name, _ in self.components]) if catalog.components else None
         split = self.problem.latency if self.problem is not None else None
         report = build_report(self.numbers, self.name, self.context.prices, roles, split or None,
-                              self.context.assumptions)
+                              self.context.assumptions, own_estimates=self.problem is not None)
         if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
             generic = ("limits (", "users stop")  # the engine's limit list, and the people-online cap
-            report = replace(report, insights=[i for i in report.insights if not i.about], own_estimates=True,
+            report = replace(report, insights=[i for i in report.insights if not i.about],
                              growth=replace(report.growth, limits=[], assumptions=[
                                  a for a in report.growth.assumptions if not a.startswith(generic)],
                                  projections=[p for p in report.growth.projections if p.figure != "dau"]),
@@ -243,7 +243,7 @@ def with_extra_costs(cost: CostReport, extras: tuple) -> CostReport:
 _UNPRICED_REQUESTS = "; Azure Front Door's per-request fee is not in the price table, so not included"
 # The words of the cost assumptions that explain each engine line.
 _ASSUMPTION_WORDS = {
-    "cache": ("cache = cheapest node",), "stream": ("one event per write",),
+    "cache": ("cache = cheapest node",), "stream": ("one event per write", "one event per message"),
     "queue": ("one queue message per write",), "gateway": ("passes the API gateway",),
     "database": ("Cosmos DB 1 RU", "DynamoDB provisioned", "SQL primary sized",
                  "text (write-size) lives in the database"),

@@ -137,7 +137,7 @@ class CapacityReport:
 def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | None = None,
                  roles: tuple[str, ...] | None = None,
                  latency_split: tuple[tuple[str, float], ...] | None = None,
-                 rules: Assumptions | None = None) -> CapacityReport:
+                 rules: Assumptions | None = None, own_estimates: bool = False) -> CapacityReport:
     """Work out the capacity, SLA, growth and monthly cost of one topic.
 
     `props` has kebab-case keys as the YAML loader gave them. Never raises
@@ -146,13 +146,15 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     `prices` None means the price table shipped with the package; `roles`
     are what the components do, from the catalog (see `read_inputs`);
     `latency_split` the hops of the main request and their shares of p99;
-    `rules` the vault's engine assumptions (None: the shipped ones).
+    `rules` the vault's engine assumptions (None: the shipped ones);
+    `own_estimates` a problem that sizes its stores itself (no generic
+    replicas or hot/cold split).
     """
     rules = default_assumptions() if rules is None else rules
     inputs, working = read_inputs(props, roles)
     steps = list(working.steps)
     traffic = _traffic(inputs, steps)
-    storage = _storage(inputs, traffic, steps, rules)
+    storage = _storage(inputs, traffic, steps, rules, own_estimates)
     bandwidth = _bandwidth(inputs, traffic, steps)
     cache = _cache(inputs, traffic, steps)
     instances = _instances(inputs, traffic, steps, rules)
@@ -164,10 +166,10 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
                      rules["people-online"], inputs.labels,
                      ("cache_bytes",) if inputs.cache_size is not None else ())
     cost = estimate(cost_inputs, default_prices() if prices is None else prices)
-    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic, rules)]
+    assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic, rules, own_estimates)]
     insights = _insights(traffic, storage, growth, rules)
     return CapacityReport(topic, inputs, traffic, storage, bandwidth, cache, instances, sla, growth, cost,
-                          steps, insights, assumptions, [*working.problems, *cost.problems])
+                          steps, insights, assumptions, [*working.problems, *cost.problems], own_estimates)
 
 
 def _times(value: float | None, factor: float) -> float | None:
@@ -185,7 +187,8 @@ def _traffic(inputs: Inputs, steps: list[Step]) -> Traffic:
     return Traffic(inputs.dau, inputs.writes, inputs.reads, peak_writes, peak_reads)
 
 
-def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumptions) -> Storage:
+def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumptions,
+             own_estimates: bool = False) -> Storage:
     if traffic.writes is None:
         return Storage(*([None] * 11), hot_days=rules['hot-days'] / DAY)
     writes_per_day = traffic.writes * DAY
@@ -195,15 +198,18 @@ def _storage(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assumpt
     days = inputs.retention / DAY
     total = per_day * days
     hot = per_day * min(days, rules['hot-days'] / DAY)
-    # The database keeps `replication` copies of the text; an object store's price covers its own copies.
-    replicated = text * days * inputs.replication + media * days
+    # The database keeps `replication` copies of the text it holds (db-retention's window, else all);
+    # an object store's price covers its own copies, the archived rows' too.
+    db_days = days if inputs.db_retention is None else min(days, inputs.db_retention / DAY)
+    replicated = text * db_days * inputs.replication + text * (days - db_days) + media * days
     storage = Storage(text, media, per_day, per_day * 30, per_day * 365, total, replicated,
                       hot, total - hot, text * days, media * days, rules['hot-days'] / DAY, days)
-    steps += _storage_steps(inputs, writes_per_day, storage, days)
+    steps += _storage_steps(inputs, writes_per_day, storage, days, own_estimates)
     return storage
 
 
-def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days: float) -> list[Step]:
+def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days: float,
+                   own_estimates: bool) -> list[Step]:
     writes, per_day = human_count(writes_per_day), human_bytes(storage.per_day)
     text = human_bytes(storage.text_per_day)
     steps = [Step("Writes per day", f"{human_rate(inputs.writes)} × 86,400 s ≈ {writes}"),
@@ -214,13 +220,15 @@ def _storage_steps(inputs: Inputs, writes_per_day: float, storage: Storage, days
                                         f"{human_bytes(inputs.media_size)} ≈ {media}"),
                   Step("Storage per day", f"{text} + {media} ≈ {per_day}")]
     replicas = significant(inputs.replication)
-    copies = (f"text × {replicas} database replicas + media once (the storage price covers its copies) "
-              if inputs.media_share else f"× {replicas} database replicas ")
+    kept = "" if inputs.db_retention is None or inputs.db_retention >= days * DAY else \
+        f" ({_days(inputs.db_retention / DAY)} days of it; older rows once in object storage)"
+    copies = (f"text{kept} × {replicas} database replicas + media once (the storage price covers its copies) "
+              if inputs.media_share else f"× {replicas} database replicas{kept} ")
     yearly = [Step("Storage per year", f"{per_day} × 365 ≈ {human_bytes(storage.per_year)}")] \
         if storage.keeps_a_year else []
     return steps + yearly + [
-        Step("Over retention", f"{per_day} × {_days(days)} days ≈ {human_bytes(storage.total)}; "
-                               f"{copies}≈ {human_bytes(storage.total_replicated)}"),
+        Step("Over retention", f"{per_day} × {_days(days)} days ≈ {human_bytes(storage.total)}"
+                               + ("" if own_estimates else f"; {copies}≈ {human_bytes(storage.total_replicated)}")),
     ]
 
 
@@ -352,9 +360,9 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       None if inputs.db_retention is None else _db_days(inputs), _moved_rows(inputs, storage))
 
 
-def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions) -> list[str]:
+def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions, own_estimates: bool) -> list[str]:
     notes = ["day = 86,400 s; month = 30 days (2,592,000 s); year = 365 days; decimal units (1 KB = 1,000 B)",
-             f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold",
+             *([] if own_estimates else [f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold"]),
              f"app instances run at {rules['headroom']:.0%} of server-rps at peak, "
              f"at least {rules['min-instances']:g} for redundancy",
              *([] if inputs.cache_size is not None else

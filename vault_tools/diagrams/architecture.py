@@ -170,7 +170,10 @@ def product_named(text: str, products: str) -> str:
     Database for PostgreSQL), shortened; "" when it names none."""
     said = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text)}
     for product in re.split(r",|;|\(", products):
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", product) if w.lower() not in _GENERIC_WORDS]
+        if product.strip().lower().startswith("n/a"):
+            continue  # the catalog's "no product plays it"
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", product)
+                 if w.lower() not in _GENERIC_WORDS and (len(w) > 2 or not w.islower())]  # "S3", not "an"
         if words and any(w.lower() in said for w in words):
             return short_service(product.replace(" Flexible Server", "").strip())
     return ""
