@@ -345,6 +345,24 @@ def test_every_name_in_a_problem_note_resolves(path):
         assert f"\n| {part.component} |" in catalog, f"{part.name}: {part.component}"
 
 
+def test_problem_snippets_compile_and_the_self_checking_ones_run():
+    """A problem's Python blocks are valid Python; those that check
+    themselves (asserts) run. Some sketch against a cloud SDK or numpy."""
+    ran = 0
+    for path in PROBLEMS:
+        for block in re.findall(r"^```python\n(.*?)^```", path.read_text(), re.MULTILINE | re.DOTALL):
+            code = compile(block, f"{path.name} snippet", "exec")
+            if "assert " in block:
+                module = types.ModuleType("snippet")
+                sys.modules["snippet"] = module
+                try:
+                    exec(code, module.__dict__)
+                finally:
+                    del sys.modules["snippet"]
+                ran += 1
+    assert ran >= 3
+
+
 def test_deep_dive_snippets_run():
     """Every Python block of the shipped deep dives runs (they end in asserts)."""
     ran = 0
