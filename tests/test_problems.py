@@ -501,6 +501,14 @@ def test_a_problem_topic_links_the_library_notes_it_does_not_embed(expanded):
         assert "The general patterns, with the options this design did not take: [[" in deep_dives, problem
 
 
+def test_a_third_party_is_drawn_outside_our_system(expanded):
+    section = section_text(expanded["Web Crawler"], 6)
+    external = section.split('subgraph layer_external ["External"]')[1].split("end")[0]
+    assert '_website[/"Website"/]' in external and "indexing_pipeline" in external
+    row = next(line for line in section_text(expanded["Web Crawler"], 9).splitlines() if line.startswith("| Website |"))
+    assert row.count("— (see Holds / does)") == 2
+
+
 def test_headlines_count_what_the_problem_counts(expanded):
     assert "| Daily active riders | 16M |" in expanded["Ride Hailing"]
     assert "| Peak location pings / rider pushes |" in expanded["Ride Hailing"]
