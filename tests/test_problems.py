@@ -486,7 +486,7 @@ def test_a_problem_topic_carries_no_generic_advice(expanded):
             assert phrase not in text, (problem, phrase)
         assert not [line for line in text.splitlines() if line.startswith("> [!warning]") and "already exceeded" in line]
         growth = section_text(text, 11)
-        for phrase in ("| Daily active", "limits (Engine Assumptions)", "users stop at"):
+        for phrase in ("| Daily active", "limits (Engine Assumptions)", "users stop at", "| Storage over retention |"):
             assert phrase not in growth, (problem, phrase)  # the problem's own 10×/100× table says it
         assert "database replicas" not in section_text(text, 3).split("| Figure | Value |")[1].split("**Assumptions**")[0]
         assert "| Hot (last " not in text, problem

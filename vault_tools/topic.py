@@ -145,7 +145,8 @@ class Topic:
             report = replace(report, insights=[i for i in report.insights if not i.about],
                              growth=replace(report.growth, limits=[], assumptions=[
                                  a for a in report.growth.assumptions if not a.startswith(generic)],
-                                 projections=[p for p in report.growth.projections if p.figure != "dau"]),
+                                 projections=[p for p in report.growth.projections
+                                              if p.figure not in ("dau", "storage_total")]),
                              cost=with_extra_costs(report.cost, self.problem.extra_costs))
         return report
 
