@@ -149,6 +149,9 @@ class TestSummaryBlock:
         assert "| Peak location pings / rider pushes |" in text and "Peak QPS" not in text
         assert "| Location pings (average / peak) |" in block("capacity", props)
         assert "| Daily active riders (capped) |" in block("growth", {**props, "growth": "40%/year"})
+        pods = {**props, "instances-are": "gateway pods"}
+        assert "| Gateway pods | 110 |" in block("summary", pods)
+        assert "| Gateway pods at peak | 110 |" in block("capacity", pods)
 
     def test_writes_alone_show_no_empty_users_or_reads(self):
         text = block("summary", {"writes": "1B/month", "writes-are": "pages fetched"})

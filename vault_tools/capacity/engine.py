@@ -286,7 +286,7 @@ def _instances(inputs: Inputs, traffic: Traffic, steps: list[Step], rules: Assum
     if count is not None:
         working = (f"{human_rate(traffic.peak_total)} ÷ ({human_rate(inputs.server_rps)} × "
                    f"{rules['headroom']:.0%}) → {count:,} (at least {rules['min-instances']:g})")
-        steps.append(Step("App instances", working))
+        steps.append(Step(inputs.labels["instances"], working))
     return count
 
 

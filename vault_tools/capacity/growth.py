@@ -127,7 +127,7 @@ def project(growth: float | None, figures: dict[str, float | None],
             projections[index] = Projection(projection.label + " (capped)", projection.unit, values, projection.figure)
     peaks = _scaled(figures.get("peak_total"), factors)
     if figures.get("peak_total") is not None:
-        projections.append(Projection("App instances", INSTANCES, tuple(
+        projections.append(Projection(labels.get("instances", "App instances"), INSTANCES, tuple(
             None if peak is None else instances_for(peak) for peak in peaks), "instances"))
     limits = [Limit(c.label, c.unit, figures[c.figure], c.limit, c.remedy,
                     _years(figures[c.figure], c.limit, growth), c.source)

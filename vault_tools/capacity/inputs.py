@@ -90,6 +90,7 @@ class Inputs:
     users_are: str = "users"
     writes_are: str = "writes"
     reads_are: str = "reads"
+    instances_are: str = "app instances"
 
     @property
     def labels(self) -> dict[str, str]:
@@ -98,6 +99,7 @@ class Inputs:
                 "peak_reads": f"Peak {self.reads_are}",
                 "writes": self.writes_are[:1].upper() + self.writes_are[1:],
                 "reads": self.reads_are[:1].upper() + self.reads_are[1:],
+                "instances": self.instances_are[:1].upper() + self.instances_are[1:],
                 "peak_pair": ("Peak QPS (writes / reads)" if (self.writes_are, self.reads_are) == ("writes", "reads")
                               else f"Peak {self.writes_are} / {self.reads_are}")}
 
@@ -195,7 +197,7 @@ def read_inputs(props: Mapping[str, object], roles: tuple[str, ...] | None = Non
         db_retention=_value(r.read("db-retention", read_duration)),
         slo_requests=_rate(r, "slo-requests", dau),
         users_are=r.name("users-are", "users"), writes_are=r.name("writes-are", "writes"),
-        reads_are=r.name("reads-are", "reads"),
+        reads_are=r.name("reads-are", "reads"), instances_are=r.name("instances-are", "app instances"),
     ), working
 
 

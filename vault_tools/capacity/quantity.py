@@ -64,6 +64,7 @@ EXAMPLES = {
     "latency-p99": "200ms", "growth": "40%/year", "db-writes": "500/s", "db-reads": "2K/s",
     "messages": "5K/s", "cache-size": "10 GB", "db-row-size": "1 KB", "cdn-hit": "90%", "cdn-serves": "media", "archive-after": "1 year", "media-read-size": "200 KB", "gateway-calls": "2K/s",
     "users-are": "merchants", "writes-are": "payments", "reads-are": "status reads",
+    "instances-are": "API pods",
 }
 
 _NUM = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"

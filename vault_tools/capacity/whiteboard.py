@@ -115,7 +115,7 @@ def _results(report: CapacityReport) -> list[tuple[str, str]]:
         ("Egress (average / peak)", _pair(human(b.egress, "bytes-per-second"),
                                           human(b.peak_egress, "bytes-per-second"))),
         ("Cache memory", human_bytes(report.cache_bytes)),
-        ("App instances at peak", human(report.instances, INSTANCES)),
+        (f"{report.inputs.labels['instances']} at peak", human(report.instances, INSTANCES)),
     ]
 
 
@@ -220,7 +220,7 @@ def summary(report: CapacityReport) -> list[str]:
             (labels["peak_pair"], _pair(human_rate(t.peak_writes), human_rate(t.peak_reads))),
             (f"Storage over {_retention(report)}", human_bytes(s.total)),
             ("Egress (average)", human(report.bandwidth.egress, "bytes-per-second")),
-            ("App instances", human(report.instances, INSTANCES)),
+            (labels["instances"], human(report.instances, INSTANCES)),
             (f"Monthly cost ({report.cost.cloud})", _total(report))]
     return [note, table(("Headline", "Value"), rows)]
 
