@@ -135,9 +135,12 @@ def test_aliases_name_the_same_component_once():
 
 
 def test_a_part_named_for_its_product_says_the_name_once():
-    from vault_tools.diagrams.architecture import Node, box
+    from vault_tools.diagrams.architecture import Node, box, short_service
     assert box(Node("n1", "Key Vault", "external", service="Key Vault")) == 'n1[/"Key Vault"/]'
     assert "<br/>Cosmos DB" in box(Node("n2", "Trip DB", "data", service="Cosmos DB"))
+    assert box(Node("n3", "Front Door", "edge", service="Azure Front Door")) == 'n3["Front Door"]'
+    assert "Managed Instance for Apache Cassandra" in box(
+        Node("n4", "Message store", "data", service=short_service("Azure Managed Instance for Apache Cassandra")))
 
 
 def test_a_product_is_named_by_its_own_words_only():

@@ -37,7 +37,8 @@ class Node:
     implied: bool = False
 
     def __post_init__(self) -> None:
-        if self.service and self.service.casefold() in self.name.casefold():
+        product = re.sub(r"^(azure|amazon|aws) ", "", self.service.casefold())
+        if self.service and product in self.name.casefold():
             object.__setattr__(self, "service", "")  # "Key Vault" played by Key Vault says it once
 
     @property
@@ -97,7 +98,9 @@ def short_service(text: str) -> str:
     """`Blob Storage (hot, cool, cold, archive tiers)` → `Blob Storage`: the
     first product a catalog cell names, short enough for a box."""
     first = re.split(r"\(|,|;", text, maxsplit=1)[0].strip()
-    return first if len(first) <= 36 else first[:35].rstrip() + "…"
+    if len(first) > 36:  # the cloud's name is the first thing a box can spare
+        first = re.sub(r"^(Azure|Amazon|AWS) ", "", first)
+    return first if len(first) <= 38 else first[:37].rstrip() + "…"
 
 
 def architecture(topic: Topic) -> Architecture:
