@@ -152,6 +152,7 @@ class TestSummaryBlock:
         pods = {**props, "instances-are": "gateway pods"}
         assert "| Gateway pods | 110 |" in block("summary", pods)
         assert "| Gateway pods at peak | 110 |" in block("capacity", pods)
+        assert "| Gateway pods | 110 instances × $" in block("cost", pods)
 
     def test_writes_alone_show_no_empty_users_or_reads(self):
         text = block("summary", {"writes": "1B/month", "writes-are": "pages fetched"})

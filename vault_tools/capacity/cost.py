@@ -52,6 +52,7 @@ class CostInputs:
     rules: Assumptions | None = None  # the engine assumptions; None: the shipped ones
     db_days: float | None = None  # days the database keeps a row (db-retention); None: the retention
     moved_rows: float | None = None  # bytes of rows older than db-retention, kept in object storage
+    instances_label: str = "App instances"  # what the instances are (`instances-are`)
 
     @property
     def rule(self) -> Assumptions:
@@ -222,7 +223,7 @@ def _by_tiers(key: str, label: str, amount: float, amount_text: str, price: _Pri
 def _compute_line(inputs: CostInputs, price: _Pricer) -> CostLine:
     count = inputs.instances
     text = "" if count is None else f"{count:,} instances"
-    return _line("compute", "App instances", count, text, price, "vm", "instance-month", "QPS unknown")
+    return _line("compute", inputs.instances_label, count, text, price, "vm", "instance-month", "QPS unknown")
 
 
 def _cache_lines(inputs: CostInputs, price: _Pricer) -> list[CostLine]:

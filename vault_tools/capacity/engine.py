@@ -357,13 +357,14 @@ def _cost_inputs(inputs: Inputs, traffic: Traffic, storage: Storage, bandwidth: 
                       inputs.db_row_size if inputs.db_writes is not None else None,
                       None if traffic.peak_writes is None else traffic.peak_writes * inputs.write_size,
                       bandwidth.media_egress, inputs.cdn_serves, rules,
-                      None if inputs.db_retention is None else _db_days(inputs), _moved_rows(inputs, storage))
+                      None if inputs.db_retention is None else _db_days(inputs), _moved_rows(inputs, storage),
+                      inputs.labels["instances"])
 
 
 def _fixed_assumptions(inputs: Inputs, traffic: Traffic, rules: Assumptions, own_estimates: bool) -> list[str]:
     notes = ["day = 86,400 s; month = 30 days (2,592,000 s); year = 365 days; decimal units (1 KB = 1,000 B)",
              *([] if own_estimates else [f"hot storage = the last {rules['hot-days'] / DAY:g} days; the rest is cold"]),
-             f"app instances run at {rules['headroom']:.0%} of server-rps at peak, "
+             f"{inputs.instances_are} run at {rules['headroom']:.0%} of server-rps at peak, "
              f"at least {rules['min-instances']:g} for redundancy",
              *([] if inputs.cache_size is not None else
                ["cache holds read-size objects only" + ("; media is served from object storage / CDN"
