@@ -1,6 +1,7 @@
 """The stamp cache: a sync with nothing to do renders nothing, and a cache
 never changes a result — only saves work."""
 
+import json
 import os
 import time
 
@@ -215,3 +216,38 @@ def test_fine_grained_stamps_are_trusted_at_once(vault, rendered):
     rendered.clear()
     sync(root)
     assert rendered == []
+
+
+def test_an_edit_that_puts_size_and_mtime_back_is_seen(vault, rendered):
+    """An in-place edit followed by `touch -r` (or `rsync -t --inplace`)
+    keeps size and mtime: the ctime, which no tool can set, still moves."""
+    root = vault_with_topics(vault, n=2)
+    sync(root)
+    path = root / "Topics/T0.md"
+    before = os.stat(path)
+    time.sleep(0.01)
+    with open(path, "r+b") as handle:  # in place: same inode, same size
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace(b"dau: 1M", b"dau: 7M"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # touch -r the old copy
+    after = os.stat(path)
+    assert (after.st_mtime_ns, after.st_size, after.st_ino) == (before.st_mtime_ns, before.st_size, before.st_ino)
+    rendered.clear()
+    sync(root)
+    assert rendered == ["Topics/T0.md"]
+    assert "| [[T0]] | 7M |" in (root / "Capacity/Capacity across topics.md").read_text()
+
+
+def test_a_note_stamped_in_the_future_keeps_the_fast_path(vault, rendered):
+    """A note touched to 2031 is read once, then trusted like any other."""
+    root = vault_with_topics(vault, n=2)
+    sync(root)
+    future = 1_924_992_000 * 1_000_000_000  # 2031-01-01, in whole seconds
+    os.utime(root / "Topics/T1.md", ns=(future, future))
+    sync(root)  # reads it once: nothing to write
+    rendered.clear()
+    report = sync(root)
+    assert rendered == [] and report.changes == []
+    notes = json.loads((root / CACHE_FILE).read_bytes().split(b"\n", 1)[1])
+    assert "Topics/T1.md" in notes  # settled, so the listing digest matches and a sync is a walk and one read

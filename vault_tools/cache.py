@@ -1,5 +1,5 @@
 """The stamp cache in `.vault-tools/index.json`: what a full sync learned
-about each note, kept until the note's stamp (mtime, size, inode) changes,
+about each note, kept until the note's stamp (mtime, size, inode, ctime) changes,
 and the `Ledger` that decides what goes into it.
 
 A cache made by other code, other settings, other section templates, another
@@ -25,7 +25,7 @@ from vault_tools.settings import STATE_DIR
 from vault_tools.write import write_state
 
 CACHE_FILE = f"{STATE_DIR}/index.json"
-_FORMAT = 2
+_FORMAT = 3
 
 
 def code_fingerprint() -> str:
@@ -40,26 +40,30 @@ def code_fingerprint() -> str:
 class Cached:
     """One note as the last full sync left it."""
 
-    stamp: tuple[int, int, int]
+    stamp: tuple[int, int, int, int]
     kind: str
     aliases: tuple[str, ...]
     problems: tuple[Problem, ...]
     library: LibraryNote | None = None
     facts: TopicFacts | None = None
-    drawing: tuple[int, int, int] | None = None  # the stamp of the topic's drawing
+    drawing: tuple[int, int, int, int] | None = None  # the stamp of the topic's drawing
 
 
-def stamp(info) -> tuple[int, int, int]:
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
+def stamp(info) -> tuple[int, int, int, int]:
+    """mtime, size, inode and ctime: an edit that puts mtime and size back
+    (`touch -r`, `rsync -t --inplace`) still moves the ctime."""
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
-def racy(stamp: tuple[int, int, int], now_ns: int) -> bool:
-    """Whether a stamp cannot be trusted yet: its mtime is in whole seconds
-    (FAT keeps two, HFS+ and ext3 one) and within 2 s of now, so an edit of
-    the same size in the same tick would leave it as it is. Such a note is
-    read again next time, as git does with its "racily clean" entries."""
-    mtime = stamp[0]
-    return mtime % 1_000_000_000 == 0 and mtime > now_ns - 2_000_000_000
+def racy(stamp: tuple[int, int, int, int], now_ns: int) -> bool:
+    """Whether a stamp cannot be trusted yet: its change time is in whole
+    seconds (FAT keeps two, HFS+ and ext3 one) and within 2 s of now, so an
+    edit of the same size in the same tick would leave it as it is. Such a
+    note is read again next time, as git does with its "racily clean"
+    entries. The ctime, not the mtime: a tool can set an mtime in the future
+    (or the past), which would keep a note racy until that date."""
+    changed = stamp[3]
+    return changed % 1_000_000_000 == 0 and changed > now_ns - 2_000_000_000
 
 
 def load(root: Path, fingerprint: str) -> tuple[dict[str, Cached], str]:
@@ -90,8 +94,8 @@ def unchanged(root: Path, fingerprint: str, listing: str) -> dict[str, list[Prob
         return None
 
 
-def listing_digest(stamps: list[tuple[str, int, int, int]]) -> str:
-    """A hash of every note's path and stamp (mtime, size, inode), given in path order."""
+def listing_digest(stamps: list[tuple[str, int, int, int, int]]) -> str:
+    """A hash of every note's path and stamp (mtime, size, inode, ctime), given in path order."""
     return hashlib.sha256(repr(stamps).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -156,7 +160,7 @@ class Ledger:
 
     def __init__(self) -> None:
         self.settled: dict[str, Cached] = {}
-        self.stamps: dict[str, tuple[int, int, int]] = {}  # stamps of files written this run
+        self.stamps: dict[str, tuple[int, int, int, int]] = {}  # stamps of files written this run
         self.unsettled: set[str] = set()
 
     def start(self) -> None:
@@ -170,14 +174,14 @@ class Ledger:
     def settle(self, path: str, item: Cached) -> None:
         self.settled[path] = item
 
-    def wrote(self, path: str, new_stamp: tuple[int, int, int]) -> None:
+    def wrote(self, path: str, new_stamp: tuple[int, int, int, int]) -> None:
         self.stamps[path] = new_stamp
 
     def unsettle(self, path: str) -> None:
         self.unsettled.add(path)
 
     def settle_topic(self, entry, facts: TopicFacts, aliases: tuple[str, ...], problems: tuple[Problem, ...],
-                     drawing_stamp: tuple[int, int, int] | None) -> None:
+                     drawing_stamp: tuple[int, int, int, int] | None) -> None:
         """Remember a rendered topic if the disk now holds exactly what was
         rendered (written, or nothing to write)."""
         drawing = drawing_path(entry.path)
@@ -191,7 +195,7 @@ class Ledger:
     @staticmethod
     def digest(listing, problems_note: str) -> str:
         """The digest of the walked notes (the problems note aside), as `save` makes it."""
-        return listing_digest([(path, mtime, size, ino) for path, size, mtime, _, ino in listing.notes
+        return listing_digest([(path, mtime, size, ino, ctime) for path, size, mtime, _, ino, ctime in listing.notes
                                if path != problems_note])  # in path order, as walked
 
     def save(self, root: Path, fingerprint: str, library: str, problems: dict[str, list[Problem]],

@@ -25,10 +25,11 @@ class Entry(NamedTuple):
     mtime_ns: int
     is_link: bool
     ino: int = 0
+    ctime_ns: int = 0  # the inode's change time, which no tool can set back (mtime can be)
 
     @property
-    def stamp(self) -> tuple[int, int, int]:
-        return (self.mtime_ns, self.size, self.ino)
+    def stamp(self) -> tuple[int, int, int, int]:
+        return (self.mtime_ns, self.size, self.ino, self.ctime_ns)
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,11 @@ def walk(root: Path, settings: Settings) -> Listing:
                 elif item.is_symlink():
                     if name.endswith(".md") and item.is_file():  # a linked folder is not followed
                         info = item.stat()
-                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, True, info.st_ino))
+                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, True, info.st_ino, info.st_ctime_ns))
                 elif name.endswith(".md"):
                     info = item.stat(follow_symlinks=False)
                     if stat.S_ISREG(info.st_mode):  # not a FIFO, socket or device
-                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, False, info.st_ino))
+                        notes.append(Entry(rel, info.st_size, info.st_mtime_ns, False, info.st_ino, info.st_ctime_ns))
             except OSError:
                 continue  # a broken link or a file gone meanwhile
     notes.sort()  # by path: the first field, and paths are unique
@@ -114,7 +115,7 @@ def entry(root: Path, rel: str, settings: Settings) -> Entry | None:
         return None
     if not stat.S_ISREG(info.st_mode) or _under_link(root, rel):
         return None
-    return Entry(rel, info.st_size, info.st_mtime_ns, is_link, info.st_ino)
+    return Entry(rel, info.st_size, info.st_mtime_ns, is_link, info.st_ino, info.st_ctime_ns)
 
 
 def _under_link(root: Path, rel: str) -> bool:
