@@ -56,14 +56,14 @@ def stamp(info) -> tuple[int, int, int, int]:
 
 
 def racy(stamp: tuple[int, int, int, int], now_ns: int) -> bool:
-    """Whether a stamp cannot be trusted yet: its change time is in whole
+    """Whether a stamp cannot be trusted yet: its mtime or change time is in whole
     seconds (FAT keeps two, HFS+ and ext3 one) and within 2 s of now, so an
     edit of the same size in the same tick would leave it as it is. Such a
     note is read again next time, as git does with its "racily clean"
-    entries. The ctime, not the mtime: a tool can set an mtime in the future
-    (or the past), which would keep a note racy until that date."""
-    changed = stamp[3]
-    return changed % 1_000_000_000 == 0 and changed > now_ns - 2_000_000_000
+    entries. Either time counts, but only within 2 s either side of now: a
+    tool can set an mtime in the future, which must not keep a note racy
+    until that date (and Windows reports the creation time as ctime)."""
+    return any(ns % 1_000_000_000 == 0 and abs(ns - now_ns) < 2_000_000_000 for ns in (stamp[0], stamp[3]))
 
 
 def load(root: Path, fingerprint: str) -> tuple[dict[str, Cached], str]:
