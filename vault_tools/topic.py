@@ -140,14 +140,8 @@ class Topic:
         split = self.problem.latency if self.problem is not None else None
         report = build_report(self.numbers, self.name, self.context.prices, roles, split or None,
                               self.context.assumptions, own_estimates=self.problem is not None)
-        if self.problem is not None:  # its own estimates and 10×/100× table say what the numbers mean for it
-            generic = ("limits (", "users stop")  # the engine's limit list, and the people-online cap
-            report = replace(report, insights=[i for i in report.insights if not i.about],
-                             growth=replace(report.growth, limits=[], assumptions=[
-                                 a for a in report.growth.assumptions if not a.startswith(generic)],
-                                 projections=[p for p in report.growth.projections
-                                              if p.figure not in ("dau", "storage_total")]),
-                             cost=with_extra_costs(report.cost, self.problem.extra_costs))
+        if self.problem is not None:
+            report = replace(report, cost=with_extra_costs(report.cost, self.problem.extra_costs))
         return report
 
     @cached_property

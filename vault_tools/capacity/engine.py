@@ -147,8 +147,9 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
     are what the components do, from the catalog (see `read_inputs`);
     `latency_split` the hops of the main request and their shares of p99;
     `rules` the vault's engine assumptions (None: the shipped ones);
-    `own_estimates` a problem that sizes its stores itself (no generic
-    replicas or hot/cold split).
+    `own_estimates` a problem that sizes its stores itself and has its own
+    10×/100× table: no generic replicas, hot/cold split, limits, users or
+    storage-stock projection, and no generic advice.
     """
     rules = default_assumptions() if rules is None else rules
     inputs, working = read_inputs(props, roles)
@@ -162,12 +163,13 @@ def build_report(props: Mapping[str, object], topic: str, prices: PriceTable | N
                         default_split=not latency_split)
     cost_inputs = _cost_inputs(inputs, traffic, storage, bandwidth, cache, instances, rules)
     figures = {**_figures(traffic, storage, bandwidth, cache, inputs), **loads(cost_inputs, inputs.peak_factor)}
-    growth = project(inputs.growth, figures, _instances_at(inputs, rules), _limits(inputs, rules),
-                     rules["people-online"], inputs.labels,
-                     ("cache_bytes",) if inputs.cache_size is not None else ())
+    growth = project(inputs.growth, figures, _instances_at(inputs, rules),
+                     [] if own_estimates else _limits(inputs, rules), rules["people-online"], inputs.labels,
+                     ("cache_bytes",) if inputs.cache_size is not None else (),
+                     ("dau", "storage_total") if own_estimates else ())
     cost = estimate(cost_inputs, default_prices() if prices is None else prices)
     assumptions = [*working.assumptions, *_fixed_assumptions(inputs, traffic, rules, own_estimates)]
-    insights = _insights(traffic, storage, growth, rules)
+    insights = [i for i in _insights(traffic, storage, growth, rules) if not (own_estimates and i.about)]
     return CapacityReport(topic, inputs, traffic, storage, bandwidth, cache, instances, sla, growth, cost,
                           steps, insights, assumptions, [*working.problems, *cost.problems], own_estimates)
 

@@ -110,15 +110,17 @@ def multipliers(rate: float | None) -> tuple[float | None, ...]:
 def project(growth: float | None, figures: dict[str, float | None],
             instances_for: Callable[[float | None], int | None], checks: list[LimitCheck],
             people_online: float, labels: Mapping[str, str] | None = None,
-            fixed: tuple[str, ...] = ()) -> Growth:
+            fixed: tuple[str, ...] = (), left_out: tuple[str, ...] = ()) -> Growth:
     """Every figure at each scale (instances re-sized, not scaled; users stop
     at `people_online`), and the years until each limit in `checks`.
     `labels` renames rows of `PROJECTED` in the topic's words; `fixed` are
-    figures given outright (a sized cache), which traffic does not scale."""
+    figures given outright (a sized cache), which traffic does not scale;
+    `left_out` rows another table of the topic says better."""
     factors = multipliers(growth)
     labels = labels or {}
     projections = [Projection(labels.get(key, label), unit, _scaled(figures.get(key), factors), key)
-                   for key, label, unit in PROJECTED if figures.get(key) is not None and key not in fixed]
+                   for key, label, unit in PROJECTED
+                   if figures.get(key) is not None and key not in fixed and key not in left_out]
     capped = False
     for index, projection in enumerate(projections):
         if projection.unit == COUNT and any(v is not None and v > people_online for v in projection.values):
